@@ -1,0 +1,560 @@
+/**
+ * The app's one settings object: typed, validated, and read in one place.
+ *
+ * Sources, later wins: the defaults below, the `context` block of cdktf.json
+ * (or of `Testing.app({ context })`), then environment variables. Every
+ * invalid value is reported with the setting's name, where the value came
+ * from, the value itself and what is allowed; all problems are reported at
+ * once, before any stack is built.
+ *
+ * README.md's settings table documents every setting defined here (a unit test
+ * keeps the two in step).
+ */
+import * as path from "path";
+
+/** Which permissions the cross-account role grants in the destination account. */
+export type Permissions = "ec2-full-access" | "least-privilege";
+
+/** Where Terraform keeps the state of each stack. */
+export type BackendType = "local" | "s3";
+
+/** How the S3 backend locks the state. */
+export type StateLock = "lockfile" | "dynamodb";
+
+/** Settings of the role in the destination account and of the session that assumes it. */
+export interface RoleSettings {
+  /** IAM role name. */
+  readonly name: string;
+  /** IAM path of the role. */
+  readonly path: string;
+  /** Principals allowed to assume the role; empty means the whole source account (`:root`). */
+  readonly trustedPrincipalArns: readonly string[];
+  /** Required `sts:ExternalId`, passed by the ec2-stack provider too. */
+  readonly externalId?: string;
+  /** Whether the trust policy requires MFA. */
+  readonly requireMfa: boolean;
+  /** Maximum MFA age, only with `requireMfa`. */
+  readonly mfaMaxAgeSeconds?: number;
+  /** Required `aws:PrincipalOrgID` of the caller. */
+  readonly principalOrgId?: string;
+  /** Role's maximum session duration, and the session duration the ec2-stack provider asks for. */
+  readonly maxSessionDurationSeconds?: number;
+  /** Permissions boundary of the role. */
+  readonly permissionsBoundaryArn?: string;
+  /** The permissions the role grants. */
+  readonly permissions: Permissions;
+  /** Further managed policies attached to the role. */
+  readonly managedPolicyArns: readonly string[];
+}
+
+/** Settings of the EC2 instance. */
+export interface InstanceSettings {
+  /** EC2 instance type. */
+  readonly type: string;
+  /** Value of the instance's `Name` tag. */
+  readonly name: string;
+  /** AMI owners (account ids or aliases). */
+  readonly amiOwners: readonly string[];
+  /** AMI name filter (wildcards allowed). */
+  readonly amiNameFilter: string;
+  /** Whether the instance gets a public IP address. */
+  readonly associatePublicIpAddress: boolean;
+}
+
+/** Everything one iam-stack/ec2-stack pair needs. */
+export interface DeploymentSettings {
+  /** AWS region of both accounts' resources. */
+  readonly region: string;
+  /** Shared-credentials profile of the source account. */
+  readonly sourceProfile: string;
+  /** Shared-credentials profile of the destination account. */
+  readonly destinationProfile: string;
+  /** If set, the source provider refuses to act in any other account. */
+  readonly sourceAccountId?: string;
+  /** If set, the destination and assumed-role providers refuse to act in any other account. */
+  readonly destinationAccountId?: string;
+  readonly role: RoleSettings;
+  readonly instance: InstanceSettings;
+  /** Tags put on every taggable resource, besides `ManagedBy` (and `Name` on the instance). */
+  readonly tags: Readonly<Record<string, string>>;
+}
+
+/** One destination of a multi-target configuration. */
+export interface TargetSettings extends DeploymentSettings {
+  /** Short name; the stacks are `iam-stack-<name>` and `ec2-stack-<name>`. */
+  readonly name: string;
+}
+
+/** Where the state of each stack lives. */
+export interface StateSettings {
+  readonly backend: BackendType;
+  /** Absolute directory of the local state files `terraform.<stack>.tfstate`. */
+  readonly dir: string;
+  /** S3 bucket of the state (backend `s3`). */
+  readonly bucket?: string;
+  /** Key prefix of the state objects (backend `s3`): `<prefix>/<stack>.tfstate`. */
+  readonly keyPrefix: string;
+  /** Region of the state bucket. */
+  readonly region: string;
+  /** Profile that reads and writes the state. */
+  readonly profile: string;
+  /** Locking of the S3 state. */
+  readonly lock: StateLock;
+  /** DynamoDB lock table (lock `dynamodb`). */
+  readonly lockTable?: string;
+}
+
+/** The validated settings of the app. */
+export interface AppConfig extends DeploymentSettings {
+  readonly state: StateSettings;
+  /** Destinations; empty means the single pair `iam-stack` and `ec2-stack`. */
+  readonly targets: readonly TargetSettings[];
+}
+
+/** Thrown when one or more settings are invalid; its message lists each problem on a line. */
+export class ConfigError extends Error {
+  constructor(public readonly problems: readonly string[]) {
+    super(
+      problems.length === 1
+        ? `Invalid setting: ${problems[0]}`
+        : `Invalid settings:\n${problems.map((p) => `  - ${p}`).join("\n")}`,
+    );
+    this.name = "ConfigError";
+  }
+}
+
+/** Where the settings come from. */
+export interface ConfigSources {
+  /** Reads a key of the app's context (cdktf.json `context`). */
+  readonly context: (key: string) => unknown;
+  /** Environment variables. */
+  readonly env: Readonly<Record<string, string | undefined>>;
+  /** Directory that a relative `stateDir` is resolved against. @default process.cwd() */
+  readonly cwd?: string;
+}
+
+// ---------------------------------------------------------------------------
+// Defaults
+
+/** Canonical's AWS account, owner of the official Ubuntu AMIs. */
+export const CANONICAL_ACCOUNT_ID = "099720109477";
+
+export const DEFAULTS = {
+  region: "us-east-1",
+  sourceProfile: "source",
+  destinationProfile: "destination",
+  roleName: "cdktf-assume-role-ec2",
+  rolePath: "/",
+  permissions: "ec2-full-access" as Permissions,
+  instanceType: "t2.micro",
+  instanceName: "cross-account-instance",
+  amiOwners: [CANONICAL_ACCOUNT_ID],
+  // Official Ubuntu server images on SSD-backed HVM, any release; the newest wins.
+  amiNameFilter: "ubuntu/images/hvm-ssd/ubuntu-*-amd64-server-*",
+  stateKeyPrefix: "cdktf-assume-role",
+} as const;
+
+// ---------------------------------------------------------------------------
+// Rules
+
+const PARTITION = "aws(?:-cn|-us-gov|-iso(?:-[a-z])?)?";
+const REGION_RE = /^[a-z]{2}(?:-gov|-iso[a-z]?)?-[a-z]+-\d{1,2}$/;
+const PROFILE_RE = /^[A-Za-z0-9][A-Za-z0-9_.+@-]{0,63}$/;
+const ROLE_NAME_RE = /^[\w+=,.@-]{1,64}$/;
+const IAM_PATH_RE = /^(?:\/|\/[\u0021-\u007E]{1,510}\/)$/;
+const ACCOUNT_RE = /^\d{12}$/;
+const POLICY_ARN_RE = new RegExp(`^arn:${PARTITION}:iam::(?:\\d{12}|aws):policy/(?:[\\w+=,.@-]+/)*[\\w+=,.@-]{1,128}$`);
+const PRINCIPAL_ARN_RE = new RegExp(
+  `^arn:${PARTITION}:(?:iam::\\d{12}:(?:root|(?:user|role)/(?:[\\w+=,.@-]+/)*[\\w+=,.@-]{1,128})|sts::\\d{12}:assumed-role/[\\w+=,.@-]{1,64}/[\\w+=,.@-]{2,64})$`,
+);
+const EXTERNAL_ID_RE = /^[\w+=,.@:/-]{2,1224}$/;
+const ORG_ID_RE = /^o-[a-z0-9]{10,32}$/;
+const INSTANCE_TYPE_RE = /^[a-z][a-z0-9-]*\d[a-z0-9-]*\.[a-z0-9]+$/;
+const AMI_OWNER_ALIASES = ["amazon", "aws-marketplace", "self"];
+const AMI_FILTER_RE = /^[\w ()[\]./'@*?-]{1,128}$/;
+const TAG_KEY_RE = /^[\p{L}\p{Z}\p{N}_.:/=+@-]{1,128}$/u;
+const TAG_VALUE_RE = /^[\p{L}\p{Z}\p{N}_.:/=+@-]{0,256}$/u;
+const TARGET_NAME_RE = /^[a-z0-9](?:[a-z0-9-]{0,22}[a-z0-9])?$/;
+const BUCKET_RE = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
+const TABLE_RE = /^[A-Za-z0-9_.-]{3,255}$/;
+const KEY_PREFIX_RE = /^[A-Za-z0-9!_.*'()/-]{1,512}$/;
+/** Tags this app sets itself. */
+const RESERVED_TAG_KEYS = ["Name", "ManagedBy"];
+
+// ---------------------------------------------------------------------------
+// Reading raw values
+
+/** A raw value and where it came from, for messages. */
+interface Raw {
+  readonly value: unknown;
+  readonly from: string;
+}
+
+type RawSettings = Record<string, Raw | undefined>;
+
+/**
+ * Every setting: its context key and environment variable. The order is the
+ * order of README's settings table.
+ */
+export const SETTINGS = [
+  { key: "region", env: "AWS_REGION" },
+  { key: "sourceProfile", env: "SOURCE_PROFILE" },
+  { key: "destinationProfile", env: "DESTINATION_PROFILE" },
+  { key: "sourceAccountId", env: "SOURCE_ACCOUNT_ID" },
+  { key: "destinationAccountId", env: "DESTINATION_ACCOUNT_ID" },
+  { key: "roleName", env: "ROLE_NAME" },
+  { key: "rolePath", env: "ROLE_PATH" },
+  { key: "permissions", env: "PERMISSIONS" },
+  { key: "managedPolicyArns", env: "MANAGED_POLICY_ARNS" },
+  { key: "trustedPrincipalArns", env: "TRUSTED_PRINCIPAL_ARNS" },
+  { key: "externalId", env: "EXTERNAL_ID" },
+  { key: "requireMfa", env: "REQUIRE_MFA" },
+  { key: "mfaMaxAgeSeconds", env: "MFA_MAX_AGE_SECONDS" },
+  { key: "principalOrgId", env: "PRINCIPAL_ORG_ID" },
+  { key: "maxSessionDurationSeconds", env: "MAX_SESSION_DURATION_SECONDS" },
+  { key: "permissionsBoundaryArn", env: "PERMISSIONS_BOUNDARY_ARN" },
+  { key: "instanceType", env: "INSTANCE_TYPE" },
+  { key: "instanceName", env: "INSTANCE_NAME" },
+  { key: "amiOwners", env: "AMI_OWNERS" },
+  { key: "amiNameFilter", env: "AMI_NAME_FILTER" },
+  { key: "associatePublicIpAddress", env: "ASSOCIATE_PUBLIC_IP_ADDRESS" },
+  { key: "tags", env: "TAGS" },
+  { key: "stateDir", env: "STATE_DIR" },
+  { key: "backend", env: "BACKEND" },
+  { key: "stateBucket", env: "STATE_BUCKET" },
+  { key: "stateKeyPrefix", env: "STATE_KEY_PREFIX" },
+  { key: "stateRegion", env: "STATE_REGION" },
+  { key: "stateProfile", env: "STATE_PROFILE" },
+  { key: "stateLock", env: "STATE_LOCK" },
+  { key: "stateLockTable", env: "STATE_LOCK_TABLE" },
+  { key: "targets", env: "TARGETS" },
+] as const;
+
+type SettingKey = (typeof SETTINGS)[number]["key"];
+
+/** Settings a target may override: all that shape one iam/ec2 pair. */
+const TARGET_KEYS: readonly SettingKey[] = [
+  "region",
+  "destinationProfile",
+  "destinationAccountId",
+  "roleName",
+  "rolePath",
+  "permissions",
+  "managedPolicyArns",
+  "trustedPrincipalArns",
+  "externalId",
+  "requireMfa",
+  "mfaMaxAgeSeconds",
+  "principalOrgId",
+  "maxSessionDurationSeconds",
+  "permissionsBoundaryArn",
+  "instanceType",
+  "instanceName",
+  "amiOwners",
+  "amiNameFilter",
+  "associatePublicIpAddress",
+  "tags",
+];
+
+function show(value: unknown): string {
+  return typeof value === "string" ? JSON.stringify(value) : (JSON.stringify(value) ?? String(value));
+}
+
+/** Collects problems and parses raw values into typed ones. */
+class Reader {
+  readonly problems: string[] = [];
+
+  constructor(
+    private readonly raw: RawSettings,
+    /** Prefix of every setting's name in messages, e.g. `targets[0].`. */
+    private readonly prefix = "",
+  ) {}
+
+  fail(key: string, allowed: string): undefined {
+    const r = this.raw[key];
+    this.problems.push(`${this.prefix}${key} (${r?.from ?? "default"}) is ${show(r?.value)}; ${allowed}`);
+    return undefined;
+  }
+
+  has(key: SettingKey): boolean {
+    const r = this.raw[key];
+    return r !== undefined && r.value !== undefined && r.value !== "";
+  }
+
+  from(key: SettingKey): string {
+    return this.raw[key]?.from ?? "default";
+  }
+
+  string(key: SettingKey, re: RegExp, allowed: string): string | undefined {
+    if (!this.has(key)) return undefined;
+    const v = this.raw[key]!.value;
+    if (typeof v !== "string" || !re.test(v)) return this.fail(key, allowed);
+    return v;
+  }
+
+  oneOf<T extends string>(key: SettingKey, values: readonly T[]): T | undefined {
+    if (!this.has(key)) return undefined;
+    const v = this.raw[key]!.value;
+    if (typeof v !== "string" || !(values as readonly string[]).includes(v)) {
+      return this.fail(key, `allowed: ${values.map((x) => `"${x}"`).join(", ")}`);
+    }
+    return v as T;
+  }
+
+  bool(key: SettingKey): boolean | undefined {
+    if (!this.has(key)) return undefined;
+    const v = this.raw[key]!.value;
+    if (typeof v === "boolean") return v;
+    if (v === "true") return true;
+    if (v === "false") return false;
+    return this.fail(key, 'allowed: true or false (environment: "true" or "false")');
+  }
+
+  int(key: SettingKey, min: number, max: number): number | undefined {
+    if (!this.has(key)) return undefined;
+    const v = this.raw[key]!.value;
+    const n = typeof v === "number" ? v : typeof v === "string" && /^\d+$/.test(v) ? Number(v) : NaN;
+    if (!Number.isInteger(n) || n < min || n > max) {
+      return this.fail(key, `must be a whole number from ${min} to ${max}`);
+    }
+    return n;
+  }
+
+  /** A list: an array in context, comma-separated in the environment. */
+  list(key: SettingKey, re: RegExp, allowed: string): string[] | undefined {
+    if (!this.has(key)) return undefined;
+    const v = this.raw[key]!.value;
+    const items =
+      typeof v === "string"
+        ? v
+            .split(",")
+            .map((s) => s.trim())
+            .filter((s) => s !== "")
+        : v;
+    if (!Array.isArray(items)) return this.fail(key, `must be a list (environment: comma-separated); ${allowed}`);
+    const bad = items.filter((i) => typeof i !== "string" || !re.test(i));
+    if (bad.length > 0) {
+      return this.fail(key, `${bad.map(show).join(", ")} not allowed; ${allowed}`);
+    }
+    return [...new Set(items as string[])];
+  }
+
+  /** A map of tags: an object in context, `key=value,key=value` in the environment. */
+  tags(key: SettingKey): Record<string, string> | undefined {
+    if (!this.has(key)) return undefined;
+    const v = this.raw[key]!.value;
+    let entries: [string, unknown][];
+    if (typeof v === "string") {
+      entries = [];
+      for (const pair of v.split(",").filter((s) => s.trim() !== "")) {
+        const eq = pair.indexOf("=");
+        if (eq <= 0) return this.fail(key, 'must be comma-separated key=value pairs, e.g. "team=platform,env=dev"');
+        entries.push([pair.slice(0, eq).trim(), pair.slice(eq + 1).trim()]);
+      }
+    } else if (typeof v === "object" && v !== null && !Array.isArray(v)) {
+      entries = Object.entries(v);
+    } else {
+      return this.fail(key, "must be an object of tag keys to string values");
+    }
+    const problems: string[] = [];
+    for (const [k, val] of entries) {
+      if (!TAG_KEY_RE.test(k) || k.toLowerCase().startsWith("aws:")) {
+        problems.push(
+          `tag key ${show(k)} must be 1 to 128 letters, digits, spaces or _.:/=+-@ and not start with "aws:"`,
+        );
+      } else if (RESERVED_TAG_KEYS.includes(k)) {
+        problems.push(`tag key ${show(k)} is set by the app (use instanceName for Name)`);
+      } else if (typeof val !== "string" || !TAG_VALUE_RE.test(val)) {
+        problems.push(`tag ${show(k)} has value ${show(val)}; values are 0 to 256 letters, digits, spaces or _.:/=+-@`);
+      }
+    }
+    if (entries.length > 48) problems.push(`${entries.length} tags given; at most 48 (AWS allows 50, the app sets 2)`);
+    if (problems.length > 0) return this.fail(key, problems.join("; "));
+    return Object.fromEntries(entries as [string, string][]);
+  }
+}
+
+const ALLOWED = {
+  region: 'must be an AWS region name such as "us-east-1" or "eu-central-1"',
+  profile:
+    "must be 1 to 64 letters, digits or _.+@- (a shared-credentials profile name), starting with a letter or digit",
+  account: "must be an AWS account id of exactly 12 digits",
+  roleName: "must be 1 to 64 letters, digits or _+=,.@- (IAM role name rules)",
+  rolePath: 'must be "/" or start and end with "/" with 1 to 510 printable ASCII characters between (IAM path rules)',
+  policyArn: 'each must be an IAM policy ARN such as "arn:aws:iam::aws:policy/ReadOnlyAccess"',
+  principalArn: 'each must be an IAM principal ARN: "arn:aws:iam::<12 digits>:root", ":user/<name>" or ":role/<name>"',
+  externalId: "must be 2 to 1224 characters of letters, digits and _+=,.@:/-",
+  orgId: 'must be an AWS Organizations id such as "o-a1b2c3d4e5" ("o-" and 10 to 32 lowercase letters or digits)',
+  instanceType: 'must be an EC2 instance type such as "t2.micro" or "m5.large" (family with generation, dot, size)',
+  amiOwners: `each must be a 12-digit account id or one of ${AMI_OWNER_ALIASES.map((a) => `"${a}"`).join(", ")}`,
+  amiNameFilter: "must be 1 to 128 characters of letters, digits, spaces and ()[]./'@_-, with * and ? as wildcards",
+  instanceName: "must be 1 to 256 letters, digits, spaces or _.:/=+-@",
+  bucket:
+    "must be an S3 bucket name: 3 to 63 lowercase letters, digits, dots or dashes, starting and ending with a letter or digit",
+  table: "must be a DynamoDB table name: 3 to 255 letters, digits or _.-",
+  keyPrefix: "must be 1 to 512 characters of letters, digits and !_.*'()/-",
+} as const;
+
+/** Parses the settings of one iam/ec2 pair. */
+function readDeployment(r: Reader): DeploymentSettings {
+  const requireMfa = r.bool("requireMfa") ?? false;
+  const mfaMaxAgeSeconds = r.int("mfaMaxAgeSeconds", 1, 129600);
+  if (mfaMaxAgeSeconds !== undefined && !requireMfa) {
+    r.fail("mfaMaxAgeSeconds", "it only applies with requireMfa=true; set requireMfa or remove mfaMaxAgeSeconds");
+  }
+  const instanceName = r.string("instanceName", /^[\p{L}\p{Z}\p{N}_.:/=+@-]{1,256}$/u, ALLOWED.instanceName);
+  return {
+    region: r.string("region", REGION_RE, ALLOWED.region) ?? DEFAULTS.region,
+    sourceProfile: r.string("sourceProfile", PROFILE_RE, ALLOWED.profile) ?? DEFAULTS.sourceProfile,
+    destinationProfile: r.string("destinationProfile", PROFILE_RE, ALLOWED.profile) ?? DEFAULTS.destinationProfile,
+    sourceAccountId: r.string("sourceAccountId", ACCOUNT_RE, ALLOWED.account),
+    destinationAccountId: r.string("destinationAccountId", ACCOUNT_RE, ALLOWED.account),
+    role: {
+      name: r.string("roleName", ROLE_NAME_RE, ALLOWED.roleName) ?? DEFAULTS.roleName,
+      path: r.string("rolePath", IAM_PATH_RE, ALLOWED.rolePath) ?? DEFAULTS.rolePath,
+      trustedPrincipalArns: r.list("trustedPrincipalArns", PRINCIPAL_ARN_RE, ALLOWED.principalArn) ?? [],
+      externalId: r.string("externalId", EXTERNAL_ID_RE, ALLOWED.externalId),
+      requireMfa,
+      mfaMaxAgeSeconds,
+      principalOrgId: r.string("principalOrgId", ORG_ID_RE, ALLOWED.orgId),
+      maxSessionDurationSeconds: r.int("maxSessionDurationSeconds", 3600, 43200),
+      permissionsBoundaryArn: r.string(
+        "permissionsBoundaryArn",
+        POLICY_ARN_RE,
+        ALLOWED.policyArn.replace("each", "it"),
+      ),
+      permissions: r.oneOf<Permissions>("permissions", ["ec2-full-access", "least-privilege"]) ?? DEFAULTS.permissions,
+      managedPolicyArns: r.list("managedPolicyArns", POLICY_ARN_RE, ALLOWED.policyArn) ?? [],
+    },
+    instance: {
+      type: r.string("instanceType", INSTANCE_TYPE_RE, ALLOWED.instanceType) ?? DEFAULTS.instanceType,
+      name: instanceName ?? DEFAULTS.instanceName,
+      amiOwners:
+        r.list("amiOwners", new RegExp(`^(?:\\d{12}|${AMI_OWNER_ALIASES.join("|")})$`), ALLOWED.amiOwners) ??
+        DEFAULTS.amiOwners,
+      amiNameFilter: r.string("amiNameFilter", AMI_FILTER_RE, ALLOWED.amiNameFilter) ?? DEFAULTS.amiNameFilter,
+      associatePublicIpAddress: r.bool("associatePublicIpAddress") ?? false,
+    },
+    tags: r.tags("tags") ?? {},
+  };
+}
+
+function readState(r: Reader, deployment: DeploymentSettings, cwd: string): StateSettings {
+  const backend = r.oneOf<BackendType>("backend", ["local", "s3"]) ?? "local";
+  const dirRaw = r.string("stateDir", /^[^\0]{1,4096}$/, "must be a directory path");
+  const bucket = r.string("stateBucket", BUCKET_RE, ALLOWED.bucket);
+  const lock = r.oneOf<StateLock>("stateLock", ["lockfile", "dynamodb"]) ?? "lockfile";
+  const lockTable = r.string("stateLockTable", TABLE_RE, ALLOWED.table);
+  if (backend === "s3" && bucket === undefined && !r.has("stateBucket")) {
+    r.fail("stateBucket", 'is required with backend "s3" (run `npm run bootstrap-state` to create one)');
+  }
+  if (lock === "dynamodb" && lockTable === undefined && !r.has("stateLockTable")) {
+    r.fail("stateLockTable", 'is required with stateLock "dynamodb"');
+  }
+  return {
+    backend,
+    dir: path.resolve(cwd, dirRaw ?? "."),
+    bucket,
+    keyPrefix: (r.string("stateKeyPrefix", KEY_PREFIX_RE, ALLOWED.keyPrefix) ?? DEFAULTS.stateKeyPrefix).replace(
+      /\/+$/,
+      "",
+    ),
+    region: r.string("stateRegion", REGION_RE, ALLOWED.region) ?? deployment.region,
+    profile: r.string("stateProfile", PROFILE_RE, ALLOWED.profile) ?? deployment.sourceProfile,
+    lock,
+    lockTable,
+  };
+}
+
+function parseTargetsJson(raw: Raw): unknown {
+  if (typeof raw.value !== "string") return raw.value;
+  try {
+    return JSON.parse(raw.value);
+  } catch {
+    return raw.value;
+  }
+}
+
+function readTargets(r: Reader, raw: RawSettings, problems: string[]): TargetSettings[] {
+  if (!r.has("targets")) return [];
+  const value = parseTargetsJson(raw.targets!);
+  const shape =
+    'must be a list of objects such as [{"name": "prod", "destinationProfile": "prod"}] (environment: JSON)';
+  if (!Array.isArray(value) || value.length === 0) {
+    r.fail("targets", shape);
+    return [];
+  }
+  const targets: TargetSettings[] = [];
+  const seen = new Set<string>();
+  value.forEach((item: unknown, i: number) => {
+    const label = `targets[${i}]`;
+    if (typeof item !== "object" || item === null || Array.isArray(item)) {
+      problems.push(`${label} (${r.from("targets")}) is ${show(item)}; ${shape}`);
+      return;
+    }
+    const obj = item as Record<string, unknown>;
+    const from = r.from("targets");
+    const unknown = Object.keys(obj).filter((k) => k !== "name" && !TARGET_KEYS.includes(k as SettingKey));
+    if (unknown.length > 0) {
+      problems.push(
+        `${label} (${from}) has unknown setting ${unknown.map(show).join(", ")}; a target may set "name" and ${TARGET_KEYS.map((k) => `"${k}"`).join(", ")}`,
+      );
+    }
+    const name = obj.name;
+    if (typeof name !== "string" || !TARGET_NAME_RE.test(name)) {
+      problems.push(
+        `${label}.name (${from}) is ${show(name)}; must be 1 to 24 lowercase letters, digits or dashes, starting and ending with a letter or digit`,
+      );
+      return;
+    }
+    if (seen.has(name)) {
+      problems.push(`${label}.name (${from}) is ${show(name)}; target names must be unique`);
+      return;
+    }
+    seen.add(name);
+    // A target starts from the top-level raw values and overrides the keys it sets.
+    const merged: RawSettings = { ...raw };
+    for (const key of TARGET_KEYS) {
+      if (key in obj) merged[key] = { value: obj[key], from };
+    }
+    const tr = new Reader(merged, `targets[${i}].`);
+    const d = readDeployment(tr);
+    problems.push(...tr.problems);
+    targets.push({ name, ...d });
+  });
+  return targets;
+}
+
+function gather(sources: ConfigSources): RawSettings {
+  const raw: RawSettings = {};
+  for (const { key, env } of SETTINGS) {
+    const fromContext = sources.context(key);
+    if (fromContext !== undefined && fromContext !== null) {
+      raw[key] = { value: fromContext, from: `context "${key}"` };
+    }
+    const fromEnv = sources.env[env];
+    if (fromEnv !== undefined && fromEnv !== "") {
+      raw[key] = { value: fromEnv, from: `env ${env}` };
+    }
+  }
+  return raw;
+}
+
+/**
+ * Reads, validates and resolves all settings.
+ *
+ * @throws ConfigError listing every invalid setting.
+ */
+export function loadConfig(sources: ConfigSources): AppConfig {
+  const raw = gather(sources);
+  const r = new Reader(raw);
+  const deployment = readDeployment(r);
+  const state = readState(r, deployment, sources.cwd ?? process.cwd());
+  if (r.problems.length > 0) throw new ConfigError(r.problems);
+  // Targets inherit the top-level values, so they are read once those are known to be valid.
+  const targetProblems: string[] = [];
+  const targets = readTargets(r, raw, targetProblems);
+  const problems = [...r.problems, ...targetProblems];
+  if (problems.length > 0) throw new ConfigError(problems);
+  return { ...deployment, state, targets };
+}

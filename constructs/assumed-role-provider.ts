@@ -1,0 +1,64 @@
+import { Construct } from "constructs";
+import { Token } from "cdktf";
+import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
+
+/** Properties of an {@link AssumedRoleProvider}. */
+export interface AssumedRoleProviderProps {
+  /** AWS region the provider acts in. */
+  readonly region: string;
+  /** Shared-credentials profile whose principal assumes the role (the source account's). */
+  readonly profile: string;
+  /** ARN of the role to assume; usually a token from another stack. */
+  readonly roleArn: string;
+  /** Name of the role session, seen in CloudTrail: 2 to 64 characters of `[\w+=,.@-]`. */
+  readonly sessionName: string;
+  /**
+   * External id the role's trust policy requires.
+   * @default - none
+   */
+  readonly externalId?: string;
+  /**
+   * Duration of the role session in seconds, at most the role's maximum session duration.
+   * @default - the provider's default (15 minutes)
+   */
+  readonly durationSeconds?: number;
+  /**
+   * Accounts the provider may act in; any other stops the run before a change.
+   * @default - any account
+   */
+  readonly allowedAccountIds?: readonly string[];
+  /**
+   * Provider alias.
+   * @default - the default provider of the stack
+   */
+  readonly alias?: string;
+}
+
+/**
+ * An AWS provider that signs in with one profile only and acts through an assumed role.
+ */
+export class AssumedRoleProvider extends Construct {
+  /** The provider, to pass to the resources that must act in the role's account. */
+  public readonly provider: AwsProvider;
+
+  constructor(scope: Construct, id: string, props: AssumedRoleProviderProps) {
+    super(scope, id);
+    if (!Token.isUnresolved(props.sessionName) && !/^[\w+=,.@-]{2,64}$/.test(props.sessionName)) {
+      throw new Error(`sessionName "${props.sessionName}" must be 2 to 64 letters, digits or _+=,.@-`);
+    }
+    this.provider = new AwsProvider(this, "Provider", {
+      alias: props.alias,
+      region: props.region,
+      profile: props.profile,
+      allowedAccountIds: props.allowedAccountIds ? [...props.allowedAccountIds] : undefined,
+      assumeRole: [
+        {
+          roleArn: props.roleArn,
+          sessionName: props.sessionName,
+          externalId: props.externalId,
+          duration: props.durationSeconds !== undefined ? `${props.durationSeconds}s` : undefined,
+        },
+      ],
+    });
+  }
+}

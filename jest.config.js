@@ -1,0 +1,27 @@
+// Two projects: fast unit tests (no AWS, no emulator) and end-to-end tests that deploy
+// against a local AWS emulator. `npm test` runs both; `npm run test:unit` only the first.
+const transform = { "^.+\\.ts$": ["@swc/jest", { jsc: { target: "es2022" } }] };
+
+/** @type {import('jest').Config} */
+module.exports = {
+  projects: [
+    {
+      displayName: "unit",
+      testEnvironment: "node",
+      roots: ["<rootDir>/__tests__"],
+      testMatch: ["**/*.test.ts"],
+      testPathIgnorePatterns: ["/node_modules/", "/e2e/"],
+      transform,
+      setupFilesAfterEnv: ["<rootDir>/__tests__/setup.ts"],
+    },
+    {
+      displayName: "e2e",
+      testEnvironment: "node",
+      roots: ["<rootDir>/__tests__/e2e"],
+      testMatch: ["**/*.e2e.test.ts"],
+      transform,
+      setupFilesAfterEnv: ["<rootDir>/__tests__/setup.ts"],
+      slowTestThreshold: 300,
+    },
+  ],
+};

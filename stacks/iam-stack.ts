@@ -1,0 +1,87 @@
+import { Construct } from "constructs";
+import { TerraformOutput, TerraformStack } from "cdktf";
+import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
+import { DeploymentSettings, StateSettings } from "../config";
+import { CrossAccountRole } from "../constructs/cross-account-role";
+import { Ec2DeployerPolicy } from "../constructs/ec2-deployer-policy";
+import { configureStateBackend } from "./state-backend";
+import { MANAGED_BY } from "./tags";
+
+/** Properties of an {@link IamStack}. */
+export interface IamStackProps {
+  /** Accounts, profiles, role and tags. */
+  readonly settings: DeploymentSettings;
+  /** Where the stack's state lives. */
+  readonly state: StateSettings;
+}
+
+/**
+ * The role in the destination account that the source account may assume.
+ * Needs credentials for both accounts: profiles `source` and `destination`.
+ */
+export class IamStack extends TerraformStack {
+  /** The cross-account role; pass it to the stacks that assume it. */
+  public readonly role: CrossAccountRole;
+  /** The provider of the source account. */
+  public readonly sourceProvider: AwsProvider;
+  /** The provider of the destination account. */
+  public readonly destinationProvider: AwsProvider;
+
+  constructor(scope: Construct, name: string, props: IamStackProps) {
+    super(scope, name);
+    const { settings } = props;
+    configureStateBackend(this, name, props.state);
+
+    this.sourceProvider = new AwsProvider(this, "SourceProvider", {
+      alias: "source",
+      profile: settings.sourceProfile,
+      region: settings.region,
+      allowedAccountIds: settings.sourceAccountId ? [settings.sourceAccountId] : undefined,
+    });
+    this.destinationProvider = new AwsProvider(this, "DestinationProvider", {
+      alias: "destination",
+      profile: settings.destinationProfile,
+      region: settings.region,
+      allowedAccountIds: settings.destinationAccountId ? [settings.destinationAccountId] : undefined,
+    });
+
+    const tags = { ...settings.tags, ManagedBy: MANAGED_BY };
+    const role = settings.role;
+    const leastPrivilege =
+      role.permissions === "least-privilege"
+        ? new Ec2DeployerPolicy(this, "Ec2DeployerPolicy", {
+            provider: this.destinationProvider,
+            policyName: `${role.name}-ec2-deployer`,
+            path: role.path,
+            region: settings.region,
+            tags,
+          })
+        : undefined;
+
+    this.role = new CrossAccountRole(this, "CrossAccountRole", {
+      provider: this.destinationProvider,
+      sourceProvider: this.sourceProvider,
+      roleName: role.name,
+      path: role.path,
+      trustedPrincipalArns: role.trustedPrincipalArns,
+      externalId: role.externalId,
+      requireMfa: role.requireMfa,
+      mfaMaxAgeSeconds: role.mfaMaxAgeSeconds,
+      principalOrgId: role.principalOrgId,
+      maxSessionDurationSeconds: role.maxSessionDurationSeconds,
+      permissionsBoundaryArn: role.permissionsBoundaryArn,
+      awsManagedPolicyNames: role.permissions === "ec2-full-access" ? ["AmazonEC2FullAccess"] : [],
+      policyArns: {
+        ...(leastPrivilege ? { Ec2Deployer: leastPrivilege.policyArn } : {}),
+        ...Object.fromEntries(role.managedPolicyArns.map((arn) => [arn, arn])),
+      },
+      tags,
+    });
+
+    // Output names are what users and scripts read: snake_case as in the tutorial.
+    new TerraformOutput(this, "role_arn", {
+      value: this.role.roleArn,
+      description: "ARN of the role that principals of the source account may assume",
+    });
+  }
+}
