@@ -59,6 +59,8 @@ export interface InstanceSettings {
   readonly amiNameFilter: string;
   /** Whether the instance gets a public IP address. */
   readonly associatePublicIpAddress: boolean;
+  /** Size of the encrypted root volume in GiB; at least the AMI's snapshot size. */
+  readonly rootVolumeSizeGib: number;
 }
 
 /** Everything one iam-stack/ec2-stack pair needs. */
@@ -151,6 +153,8 @@ export const DEFAULTS = {
   amiOwners: [CANONICAL_ACCOUNT_ID],
   // Official Ubuntu server images on SSD-backed HVM, any release; the newest wins.
   amiNameFilter: "ubuntu/images/hvm-ssd/ubuntu-*-amd64-server-*",
+  // The size of Ubuntu's server AMI snapshots.
+  rootVolumeSizeGib: 8,
   stateKeyPrefix: "cdktf-assume-role",
 } as const;
 
@@ -218,6 +222,7 @@ export const SETTINGS = [
   { key: "amiOwners", env: "AMI_OWNERS" },
   { key: "amiNameFilter", env: "AMI_NAME_FILTER" },
   { key: "associatePublicIpAddress", env: "ASSOCIATE_PUBLIC_IP_ADDRESS" },
+  { key: "rootVolumeSizeGib", env: "ROOT_VOLUME_SIZE_GIB" },
   { key: "tags", env: "TAGS" },
   { key: "stateDir", env: "STATE_DIR" },
   { key: "backend", env: "BACKEND" },
@@ -253,6 +258,7 @@ const TARGET_KEYS: readonly SettingKey[] = [
   "amiOwners",
   "amiNameFilter",
   "associatePublicIpAddress",
+  "rootVolumeSizeGib",
   "tags",
 ];
 
@@ -434,6 +440,7 @@ function readDeployment(r: Reader): DeploymentSettings {
         DEFAULTS.amiOwners,
       amiNameFilter: r.string("amiNameFilter", AMI_FILTER_RE, ALLOWED.amiNameFilter) ?? DEFAULTS.amiNameFilter,
       associatePublicIpAddress: r.bool("associatePublicIpAddress") ?? false,
+      rootVolumeSizeGib: r.int("rootVolumeSizeGib", 1, 16384) ?? DEFAULTS.rootVolumeSizeGib,
     },
     tags: r.tags("tags") ?? {},
   };

@@ -1,7 +1,7 @@
 import { Construct } from "constructs";
-import { Token } from "cdktf";
-import { TerraformProvider } from "cdktf";
+import { Fn, TerraformProvider, Token } from "cdktf";
 import { DataAwsAmi } from "@cdktf/provider-aws/lib/data-aws-ami";
+import { DataAwsSubnets } from "@cdktf/provider-aws/lib/data-aws-subnets";
 import { Instance } from "@cdktf/provider-aws/lib/instance";
 
 /** Properties of a {@link HardenedInstance}. */
@@ -17,10 +17,20 @@ export interface HardenedInstanceProps {
   /** Value of the `Name` tag. */
   readonly name: string;
   /**
+   * Subnet of the instance.
+   * @default - the first (by id) default subnet of the region's default VPC
+   */
+  readonly subnetId?: string;
+  /**
    * Whether the instance gets a public IP address.
    * @default false
    */
   readonly associatePublicIpAddress?: boolean;
+  /**
+   * Size of the encrypted root volume in GiB; at least the AMI's snapshot size.
+   * @default 8
+   */
+  readonly rootVolumeSizeGib?: number;
   /**
    * Further tags.
    * @default - only `Name`
@@ -37,6 +47,8 @@ export class HardenedInstance extends Construct {
   public readonly resource: Instance;
   /** The AMI lookup. */
   public readonly ami: DataAwsAmi;
+  /** The subnet the instance runs in. */
+  public readonly subnetId: string;
 
   constructor(scope: Construct, id: string, props: HardenedInstanceProps) {
     super(scope, id);
@@ -58,9 +70,30 @@ export class HardenedInstance extends Construct {
         { name: "virtualization-type", values: ["hvm"] },
       ],
     });
+    if (props.subnetId !== undefined) {
+      this.subnetId = props.subnetId;
+    } else {
+      const defaults = new DataAwsSubnets(this, "DefaultSubnets", {
+        provider: props.provider,
+        filter: [{ name: "default-for-az", values: ["true"] }],
+        lifecycle: {
+          postcondition: [
+            {
+              condition: "${length(self.ids) > 0}",
+              errorMessage: "The region has no default VPC with a default subnet: set the subnetId setting.",
+            },
+          ],
+        },
+      });
+      // Sorted, so that the choice is the same on every plan.
+      this.subnetId = Fn.element(Fn.sort(defaults.ids), 0);
+    }
     this.resource = new Instance(this, "Instance", {
       provider: props.provider,
       ami: this.ami.id,
+      // With an explicit subnet the provider sends associate_public_ip_address to EC2; without
+      // one it leaves the choice to the default subnet, which assigns a public IP.
+      subnetId: this.subnetId,
       instanceType: props.instanceType,
       associatePublicIpAddress: props.associatePublicIpAddress ?? false,
       metadataOptions: {
@@ -68,7 +101,7 @@ export class HardenedInstance extends Construct {
         httpTokens: "required",
         httpPutResponseHopLimit: 1,
       },
-      rootBlockDevice: { encrypted: true },
+      rootBlockDevice: { encrypted: true, volumeType: "gp3", volumeSize: props.rootVolumeSizeGib ?? 8 },
       tags: { ...(props.tags ?? {}), Name: props.name },
     });
   }

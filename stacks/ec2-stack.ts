@@ -5,6 +5,7 @@ import { DeploymentSettings, StateSettings } from "../config";
 import { AssumedRoleProvider } from "../constructs/assumed-role-provider";
 import { CrossAccountRole } from "../constructs/cross-account-role";
 import { HardenedInstance } from "../constructs/hardened-instance";
+import { suppressPolicyRule } from "../constructs/policy/rule";
 import { configureStateBackend } from "./state-backend";
 import { MANAGED_BY } from "./tags";
 
@@ -55,8 +56,12 @@ export class Ec2Stack extends TerraformStack {
       amiNameFilter: settings.instance.amiNameFilter,
       name: settings.instance.name,
       associatePublicIpAddress: settings.instance.associatePublicIpAddress,
+      rootVolumeSizeGib: settings.instance.rootVolumeSizeGib,
       tags: { ...settings.tags, ManagedBy: MANAGED_BY },
     });
+    if (settings.instance.associatePublicIpAddress) {
+      suppressPolicyRule(this.instance.resource, "InstanceNoPublicIp", "setting associatePublicIpAddress=true");
+    }
 
     new TerraformOutput(this, "instance_id", {
       value: this.instance.resource.id,

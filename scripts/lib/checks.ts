@@ -1,0 +1,87 @@
+import { DescribeInstancesCommand, Instance } from "@aws-sdk/client-ec2";
+import { GetRoleCommand, ListAttachedRolePoliciesCommand } from "@aws-sdk/client-iam";
+import { AwsClients } from "./aws-clients";
+
+/** What the AWS API says about an instance, as seen by one account. */
+export interface InstanceView {
+  readonly instanceId: string;
+  /** Account that owns the instance's reservation. */
+  readonly ownerId: string;
+  readonly state: string;
+  readonly instance: Instance;
+}
+
+function errorName(err: unknown): string {
+  return (err as { name?: string }).name ?? "";
+}
+
+/** The instance as one account sees it, or undefined when that account cannot see it. */
+export async function describeInstance(clients: AwsClients, instanceId: string): Promise<InstanceView | undefined> {
+  try {
+    const res = await clients.ec2.send(new DescribeInstancesCommand({ InstanceIds: [instanceId] }));
+    const reservation = res.Reservations?.[0];
+    const instance = reservation?.Instances?.[0];
+    if (!reservation || !instance) return undefined;
+    return { instanceId, ownerId: reservation.OwnerId!, state: instance.State?.Name ?? "unknown", instance };
+  } catch (err) {
+    if (errorName(err) === "InvalidInstanceID.NotFound") return undefined;
+    throw err;
+  }
+}
+
+/** Ids of the instances tagged `ManagedBy=<managedBy>` that are not terminated, in the clients' account. */
+export async function liveInstances(clients: AwsClients, managedBy: string): Promise<string[]> {
+  const res = await clients.ec2.send(
+    new DescribeInstancesCommand({
+      Filters: [
+        { Name: "tag:ManagedBy", Values: [managedBy] },
+        { Name: "instance-state-name", Values: ["pending", "running", "stopping", "stopped"] },
+      ],
+    }),
+  );
+  return (res.Reservations ?? []).flatMap((r) => (r.Instances ?? []).map((i) => i.InstanceId!));
+}
+
+/** What the AWS API says about a role. */
+export interface RoleView {
+  readonly arn: string;
+  /** Account in the role's ARN. */
+  readonly accountId: string;
+  /** The trust policy, parsed. */
+  readonly trustPolicy: {
+    Statement: {
+      Effect: string;
+      Action: string | string[];
+      Principal: { AWS: string | string[] };
+      Condition?: unknown;
+    }[];
+  };
+  readonly maxSessionDuration?: number;
+  readonly attachedPolicyArns: string[];
+}
+
+/** The role as the clients' account sees it, or undefined when it does not exist there. */
+export async function describeRole(clients: AwsClients, roleName: string): Promise<RoleView | undefined> {
+  try {
+    const { Role: role } = await clients.iam.send(new GetRoleCommand({ RoleName: roleName }));
+    const attached = await clients.iam.send(new ListAttachedRolePoliciesCommand({ RoleName: roleName }));
+    return {
+      arn: role!.Arn!,
+      accountId: role!.Arn!.split(":")[4],
+      trustPolicy: JSON.parse(decodeURIComponent(role!.AssumeRolePolicyDocument!)),
+      maxSessionDuration: role!.MaxSessionDuration,
+      attachedPolicyArns: (attached.AttachedPolicies ?? []).map((p) => p.PolicyArn!),
+    };
+  } catch (err) {
+    if (errorName(err) === "NoSuchEntity" || errorName(err) === "NoSuchEntityException") return undefined;
+    throw err;
+  }
+}
+
+/** The principals a trust policy names, flattened. */
+export function trustedPrincipals(role: RoleView): string[] {
+  return role.trustPolicy.Statement.flatMap((s) => {
+    const p = s.Principal.AWS;
+    return Array.isArray(p) ? p : [p];
+  });
+}

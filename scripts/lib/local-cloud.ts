@@ -1,0 +1,277 @@
+import { ChildProcess } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { SETTINGS } from "../../config";
+import { AccessKey, AwsClients, emulatorClients } from "./aws-clients";
+import { createUserWithKey, EMULATOR_DEFAULT_ACCOUNT } from "./accounts";
+import { CredentialsFile } from "./credentials";
+import { attachEmulator, Emulator, startEmulator } from "./emulator";
+import { CommandResult, runCommand } from "./process";
+import { terraformEnv, writeTerraformCliConfig } from "./terraform-cli-config";
+
+/** The project root: where cdktf.json and main.ts are. */
+export const PROJECT_ROOT = path.resolve(__dirname, "..", "..");
+const CDKTF_BIN = path.join(PROJECT_ROOT, "node_modules", "cdktf-cli", "bundle", "bin", "cdktf");
+
+/** The destination account of the local run unless told otherwise. */
+export const DEFAULT_DESTINATION_ACCOUNT = "222222222222";
+
+/** Environment variables that would make a run act outside its own sandbox. */
+const FOREIGN_AWS_ENV = [
+  "AWS_PROFILE",
+  "AWS_DEFAULT_PROFILE",
+  "AWS_ACCESS_KEY_ID",
+  "AWS_SECRET_ACCESS_KEY",
+  "AWS_SESSION_TOKEN",
+  "AWS_SECURITY_TOKEN",
+  "AWS_ROLE_ARN",
+  "AWS_ROLE_SESSION_NAME",
+  "AWS_WEB_IDENTITY_TOKEN_FILE",
+  "AWS_CONTAINER_CREDENTIALS_FULL_URI",
+  "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI",
+  "AWS_DEFAULT_REGION",
+  "TF_PLUGIN_CACHE_DIR",
+  "TF_DATA_DIR",
+  "TF_WORKSPACE",
+];
+
+/** A profile of the credentials file and the account its key belongs to. */
+export interface ProfileAccount {
+  readonly profile: string;
+  readonly accountId: string;
+}
+
+/** Options of {@link LocalCloud.start}. */
+export interface LocalCloudOptions {
+  /** Region of the run. @default "us-east-1" */
+  readonly region?: string;
+  /** Source profile and account. @default source in moto's default account 123456789012 */
+  readonly source?: ProfileAccount;
+  /** Destination profiles and accounts. @default destination in 222222222222 */
+  readonly destinations?: readonly ProfileAccount[];
+  /** Settings passed to every cdktf run as environment variables, e.g. `{ PERMISSIONS: "least-privilege" }`. */
+  readonly settings?: Readonly<Record<string, string>>;
+  /**
+   * Enforce IAM policies in the emulator. The deployers are created first with
+   * `AdministratorAccess`; every later request must be signed by a known key.
+   * @default false
+   */
+  readonly enforceIam?: boolean;
+  /** Parent of the run's own directory. @default the system temp dir */
+  readonly tmpRoot?: string;
+  /** Let the emulator outlive this process. @default false */
+  readonly detached?: boolean;
+}
+
+/** What {@link LocalCloud.attach} needs to find a running sandbox again; holds no keys. */
+interface SessionFile {
+  readonly endpoint: string;
+  readonly port: number;
+  readonly pid: number;
+  readonly region: string;
+  readonly source: ProfileAccount;
+  readonly destinations: readonly ProfileAccount[];
+  readonly settings: Readonly<Record<string, string>>;
+}
+
+/** Administrator policy of the emulated accounts' deployer users. */
+const ADMIN_POLICY = "arn:aws:iam::aws:policy/AdministratorAccess";
+
+/**
+ * A local two-(or more-)account AWS: the emulator, a deployer user with a key in each
+ * account, a credentials file with one profile per account, a Terraform CLI config that
+ * uses the offline provider mirror, and the run's own state and output directories. The
+ * app is run through the real cdktf CLI; the emulator is reached through the environment
+ * only, so the synthesized configuration is the one used on real AWS.
+ */
+export class LocalCloud {
+  /** Directories and files of the run. */
+  readonly stateDir: string;
+  readonly outDir: string;
+  readonly logDir: string;
+  readonly cliConfigFile: string;
+  readonly configFile: string;
+
+  private constructor(
+    readonly dir: string,
+    readonly emulator: Emulator,
+    readonly credentials: CredentialsFile,
+    readonly region: string,
+    readonly source: ProfileAccount,
+    readonly destinations: readonly ProfileAccount[],
+    private readonly settings: Readonly<Record<string, string>>,
+  ) {
+    this.stateDir = path.join(dir, "state");
+    this.outDir = path.join(dir, "cdktf.out");
+    this.logDir = path.join(dir, "logs");
+    this.cliConfigFile = writeTerraformCliConfig(dir);
+    this.configFile = path.join(dir, "aws-config");
+    for (const d of [this.stateDir, this.logDir]) fs.mkdirSync(d, { recursive: true });
+    fs.writeFileSync(this.configFile, "", { mode: 0o600 });
+  }
+
+  /** Starts the emulator and creates the accounts' deployers. On failure, cleans up what it made. */
+  static async start(options: LocalCloudOptions = {}): Promise<LocalCloud> {
+    const region = options.region ?? "us-east-1";
+    const source = options.source ?? { profile: "source", accountId: EMULATOR_DEFAULT_ACCOUNT };
+    const destinations = options.destinations ?? [{ profile: "destination", accountId: DEFAULT_DESTINATION_ACCOUNT }];
+    const dir = fs.mkdtempSync(path.join(options.tmpRoot ?? os.tmpdir(), "cdktf-assume-role-"));
+    fs.chmodSync(dir, 0o700);
+    const accounts = [source, ...destinations];
+    // Each account's deployer takes three unauthenticated requests (user, policy, key);
+    // IAM is enforced from the next request on.
+    const enforceAfter = options.enforceIam ? accounts.length * 3 : undefined;
+    let emulator: Emulator | undefined;
+    try {
+      emulator = await startEmulator({
+        logFile: path.join(dir, "emulator.log"),
+        enforceIamAfterRequests: enforceAfter,
+        detached: options.detached,
+      });
+      const credentials = new CredentialsFile(path.join(dir, "credentials"));
+      for (const account of accounts) {
+        const key = await createUserWithKey({
+          endpoint: emulator.endpoint,
+          region,
+          accountId: account.accountId,
+          userName: "deployer",
+          policyArns: options.enforceIam ? [ADMIN_POLICY] : [],
+        });
+        credentials.set(account.profile, key);
+      }
+      const settings = options.settings ?? {};
+      const { endpoint, port, pid } = emulator;
+      const session: SessionFile = { endpoint, port, pid, region, source, destinations, settings };
+      fs.writeFileSync(path.join(dir, "session.json"), JSON.stringify(session, null, 2));
+      return new LocalCloud(dir, emulator, credentials, region, source, destinations, settings);
+    } catch (err) {
+      await emulator?.stop();
+      fs.rmSync(dir, { recursive: true, force: true });
+      throw err;
+    }
+  }
+
+  /** Finds a sandbox that an earlier `start` left running (`npm run local -- --keep`). */
+  static attach(dir: string): LocalCloud {
+    const sessionFile = path.join(dir, "session.json");
+    if (!fs.existsSync(sessionFile)) throw new Error(`${dir} is not a local run's directory (no session.json)`);
+    const s = JSON.parse(fs.readFileSync(sessionFile, "utf8")) as SessionFile;
+    const credentials = CredentialsFile.load(path.join(dir, "credentials"));
+    const emulator = attachEmulator(s.endpoint, s.port, s.pid);
+    return new LocalCloud(dir, emulator, credentials, s.region, s.source, s.destinations, s.settings);
+  }
+
+  /** The environment of a cdktf or terraform run: the sandbox's, nothing of the user's AWS set-up. */
+  env(extra: Readonly<Record<string, string>> = {}): NodeJS.ProcessEnv {
+    const env: NodeJS.ProcessEnv = { ...process.env };
+    for (const name of FOREIGN_AWS_ENV) delete env[name];
+    for (const { env: name } of SETTINGS) delete env[name];
+    for (const name of Object.keys(env)) if (name.startsWith("AWS_ENDPOINT_URL")) delete env[name];
+    return {
+      ...env,
+      ...terraformEnv(this.cliConfigFile),
+      AWS_ENDPOINT_URL: this.emulator.endpoint,
+      AWS_SHARED_CREDENTIALS_FILE: this.credentials.path,
+      AWS_CONFIG_FILE: this.configFile,
+      AWS_EC2_METADATA_DISABLED: "true",
+      AWS_REGION: this.region,
+      STATE_DIR: this.stateDir,
+      FORCE_COLOR: "0",
+      ...this.settings,
+      ...extra,
+    };
+  }
+
+  /** Runs the cdktf CLI in the project with the sandbox's environment. */
+  async cdktf(
+    args: readonly string[],
+    options: {
+      readonly env?: Readonly<Record<string, string>>;
+      readonly outDir?: string;
+      readonly timeoutMs?: number;
+      readonly onSpawn?: (child: ChildProcess) => void;
+      readonly onOutput?: (text: string) => void;
+      /** Name of the log file under logDir. */
+      readonly log?: string;
+    } = {},
+  ): Promise<CommandResult> {
+    const result = await runCommand(process.execPath, [CDKTF_BIN, ...args, "--output", options.outDir ?? this.outDir], {
+      cwd: PROJECT_ROOT,
+      env: this.env(options.env),
+      timeoutMs: options.timeoutMs ?? 10 * 60 * 1000,
+      onSpawn: options.onSpawn,
+      onOutput: options.onOutput,
+    });
+    const log = path.join(this.logDir, `${options.log ?? args.slice(0, 2).join("-")}.log`);
+    fs.appendFileSync(log, `$ cdktf ${args.join(" ")}\n${result.output}\n(exit ${result.code ?? result.signal})\n`);
+    return result;
+  }
+
+  /** `cdktf deploy <stacks>`; resolves with the stacks' outputs. Throws with the CLI's output on failure. */
+  async deploy(
+    stacks: readonly string[],
+    options: { readonly env?: Readonly<Record<string, string>>; readonly outDir?: string } = {},
+  ): Promise<Record<string, Record<string, string>>> {
+    const outputsFile = path.join(this.dir, `outputs-${stacks.join("+").replace(/[^\w+-]/g, "_")}.json`);
+    fs.rmSync(outputsFile, { force: true });
+    const result = await this.cdktf(
+      ["deploy", ...stacks, "--auto-approve", "--ignore-missing-stack-dependencies", "--outputs-file", outputsFile],
+      { ...options, log: `deploy-${stacks.join("+")}` },
+    );
+    if (result.code !== 0) throw new CdktfError("deploy", stacks, result);
+    return fs.existsSync(outputsFile) ? JSON.parse(fs.readFileSync(outputsFile, "utf8")) : {};
+  }
+
+  /** `cdktf destroy <stacks>`. Throws with the CLI's output on failure. */
+  async destroy(
+    stacks: readonly string[],
+    options: { readonly env?: Readonly<Record<string, string>>; readonly ignoreDependents?: boolean } = {},
+  ): Promise<CommandResult> {
+    const args = ["destroy", ...stacks, "--auto-approve"];
+    if (options.ignoreDependents) args.push("--ignore-missing-stack-dependencies");
+    const result = await this.cdktf(args, { env: options.env, log: `destroy-${stacks.join("+")}` });
+    if (result.code !== 0) throw new CdktfError("destroy", stacks, result);
+    return result;
+  }
+
+  /** Runs terraform in a synthesized stack's directory (e.g. `plan -detailed-exitcode`). */
+  terraform(stack: string, args: readonly string[], outDir = this.outDir): Promise<CommandResult> {
+    return runCommand("terraform", args, {
+      cwd: path.join(outDir, "stacks", stack),
+      env: this.env({ TF_CLI_ARGS: "-no-color" }),
+      timeoutMs: 5 * 60 * 1000,
+    });
+  }
+
+  /** SDK clients acting as a profile's user. */
+  clients(profile: string): AwsClients {
+    return emulatorClients(this.emulator.endpoint, this.region, { key: this.credentials.key(profile) });
+  }
+
+  /** SDK clients with a given key (e.g. an assumed role's). */
+  clientsWithKey(key: AccessKey): AwsClients {
+    return emulatorClients(this.emulator.endpoint, this.region, { key });
+  }
+
+  /** Stops the emulator and removes the run's directory. Safe to call twice. */
+  async close(options: { readonly keepFiles?: boolean } = {}): Promise<void> {
+    await this.emulator.stop();
+    if (!options.keepFiles) fs.rmSync(this.dir, { recursive: true, force: true });
+  }
+}
+
+/** A cdktf command that failed; its message carries the end of the CLI's output. */
+export class CdktfError extends Error {
+  constructor(
+    readonly command: string,
+    readonly stacks: readonly string[],
+    readonly result: CommandResult,
+  ) {
+    super(
+      `cdktf ${command} ${stacks.join(" ")} failed (exit ${result.code ?? result.signal}):\n` +
+        result.output.split("\n").slice(-40).join("\n"),
+    );
+    this.name = "CdktfError";
+  }
+}
