@@ -4,6 +4,7 @@ const transform = { "^.+\\.ts$": ["@swc/jest", { jsc: { target: "es2022" } }] };
 
 /** @type {import('jest').Config} */
 module.exports = {
+  reporters: ["default", "<rootDir>/__tests__/summary-reporter.js"],
   projects: [
     {
       displayName: "unit",

@@ -7,7 +7,7 @@ import { AccessKey, AwsClients, emulatorClients } from "./aws-clients";
 import { createUserWithKey, EMULATOR_DEFAULT_ACCOUNT } from "./accounts";
 import { CredentialsFile } from "./credentials";
 import { attachEmulator, Emulator, startEmulator } from "./emulator";
-import { CommandResult, runCommand } from "./process";
+import { CommandResult, runCommand, stopProcessGroup } from "./process";
 import { terraformEnv, writeTerraformCliConfig } from "./terraform-cli-config";
 
 /** The project root: where cdktf.json and main.ts are. */
@@ -42,6 +42,14 @@ export interface ProfileAccount {
   readonly accountId: string;
 }
 
+/** The permissions of a profile's deployer user when the emulator enforces IAM. */
+export interface DeployerPolicies {
+  /** Managed policies attached to the user. @default none */
+  readonly managedPolicyArns?: readonly string[];
+  /** Inline policy documents (JSON) of the user, by policy name. @default none */
+  readonly inlinePolicies?: Readonly<Record<string, string>>;
+}
+
 /** Options of {@link LocalCloud.start}. */
 export interface LocalCloudOptions {
   /** Region of the run. @default "us-east-1" */
@@ -53,11 +61,17 @@ export interface LocalCloudOptions {
   /** Settings passed to every cdktf run as environment variables, e.g. `{ PERMISSIONS: "least-privilege" }`. */
   readonly settings?: Readonly<Record<string, string>>;
   /**
-   * Enforce IAM policies in the emulator. The deployers are created first with
-   * `AdministratorAccess`; every later request must be signed by a known key.
+   * Enforce IAM policies in the emulator (see docs/emulator-iam.md for what it evaluates). Each
+   * account first gets an `admin` user with `AdministratorAccess` (see {@link LocalCloud.adminClients}),
+   * which then creates the account's deployer; every later request must be signed by a known key.
    * @default false
    */
   readonly enforceIam?: boolean;
+  /**
+   * With `enforceIam`: the policies of the deployer user of each profile named here.
+   * @default - every deployer has `AdministratorAccess`
+   */
+  readonly deployerPolicies?: Readonly<Record<string, DeployerPolicies>>;
   /** Parent of the run's own directory. @default the system temp dir */
   readonly tmpRoot?: string;
   /** Let the emulator outlive this process. @default false */
@@ -77,6 +91,8 @@ interface SessionFile {
 
 /** Administrator policy of the emulated accounts' deployer users. */
 const ADMIN_POLICY = "arn:aws:iam::aws:policy/AdministratorAccess";
+/** Keys of the accounts' administrators under enforced IAM: never in the file cdktf reads. */
+const ADMIN_CREDENTIALS = "admin-credentials";
 
 /**
  * A local two-(or more-)account AWS: the emulator, a deployer user with a key in each
@@ -92,6 +108,8 @@ export class LocalCloud {
   readonly logDir: string;
   readonly cliConfigFile: string;
   readonly configFile: string;
+  private readonly deployedStacks = new Set<string>();
+  private readonly running = new Set<ChildProcess>();
 
   private constructor(
     readonly dir: string,
@@ -101,6 +119,7 @@ export class LocalCloud {
     readonly source: ProfileAccount,
     readonly destinations: readonly ProfileAccount[],
     private readonly settings: Readonly<Record<string, string>>,
+    private readonly admins?: CredentialsFile,
   ) {
     this.stateDir = path.join(dir, "state");
     this.outDir = path.join(dir, "cdktf.out");
@@ -119,8 +138,14 @@ export class LocalCloud {
     const dir = fs.mkdtempSync(path.join(options.tmpRoot ?? os.tmpdir(), "cdktf-assume-role-"));
     fs.chmodSync(dir, 0o700);
     const accounts = [source, ...destinations];
-    // Each account's deployer takes three unauthenticated requests (user, policy, key);
-    // IAM is enforced from the next request on.
+    for (const profile of Object.keys(options.deployerPolicies ?? {})) {
+      if (!options.enforceIam) throw new Error("deployerPolicies only apply with enforceIam: true");
+      if (!accounts.some((a) => a.profile === profile)) {
+        throw new Error(`deployerPolicies names profile "${profile}", which is neither the source nor a destination`);
+      }
+    }
+    // Each account's first user (the deployer, or the admin under enforced IAM) takes three
+    // unauthenticated requests (user, policy, key); IAM is enforced from the next request on.
     const enforceAfter = options.enforceIam ? accounts.length * 3 : undefined;
     let emulator: Emulator | undefined;
     try {
@@ -130,13 +155,28 @@ export class LocalCloud {
         detached: options.detached,
       });
       const credentials = new CredentialsFile(path.join(dir, "credentials"));
+      const admins = options.enforceIam ? new CredentialsFile(path.join(dir, ADMIN_CREDENTIALS)) : undefined;
+      // Under enforced IAM every admin comes first, while requests are still unauthenticated.
       for (const account of accounts) {
         const key = await createUserWithKey({
           endpoint: emulator.endpoint,
           region,
           accountId: account.accountId,
+          userName: admins ? "admin" : "deployer",
+          policyArns: admins ? [ADMIN_POLICY] : [],
+        });
+        (admins ?? credentials).set(account.profile, key);
+      }
+      for (const account of admins ? accounts : []) {
+        const policies = options.deployerPolicies?.[account.profile];
+        const key = await createUserWithKey({
+          endpoint: emulator.endpoint,
+          region,
+          accountId: account.accountId,
           userName: "deployer",
-          policyArns: options.enforceIam ? [ADMIN_POLICY] : [],
+          policyArns: policies ? (policies.managedPolicyArns ?? []) : [ADMIN_POLICY],
+          inlinePolicies: policies?.inlinePolicies,
+          signWith: admins!.key(account.profile),
         });
         credentials.set(account.profile, key);
       }
@@ -144,7 +184,7 @@ export class LocalCloud {
       const { endpoint, port, pid } = emulator;
       const session: SessionFile = { endpoint, port, pid, region, source, destinations, settings };
       fs.writeFileSync(path.join(dir, "session.json"), JSON.stringify(session, null, 2));
-      return new LocalCloud(dir, emulator, credentials, region, source, destinations, settings);
+      return new LocalCloud(dir, emulator, credentials, region, source, destinations, settings, admins);
     } catch (err) {
       await emulator?.stop();
       fs.rmSync(dir, { recursive: true, force: true });
@@ -159,7 +199,9 @@ export class LocalCloud {
     const s = JSON.parse(fs.readFileSync(sessionFile, "utf8")) as SessionFile;
     const credentials = CredentialsFile.load(path.join(dir, "credentials"));
     const emulator = attachEmulator(s.endpoint, s.port, s.pid);
-    return new LocalCloud(dir, emulator, credentials, s.region, s.source, s.destinations, s.settings);
+    const adminsFile = path.join(dir, ADMIN_CREDENTIALS);
+    const admins = fs.existsSync(adminsFile) ? CredentialsFile.load(adminsFile) : undefined;
+    return new LocalCloud(dir, emulator, credentials, s.region, s.source, s.destinations, s.settings, admins);
   }
 
   /** The environment of a cdktf or terraform run: the sandbox's, nothing of the user's AWS set-up. */
@@ -196,12 +238,21 @@ export class LocalCloud {
       readonly log?: string;
     } = {},
   ): Promise<CommandResult> {
+    let child: ChildProcess | undefined;
     const result = await runCommand(process.execPath, [CDKTF_BIN, ...args, "--output", options.outDir ?? this.outDir], {
       cwd: PROJECT_ROOT,
       env: this.env(options.env),
       timeoutMs: options.timeoutMs ?? 10 * 60 * 1000,
-      onSpawn: options.onSpawn,
+      // A group of its own: a timeout or close() then reaches terraform and the provider too.
+      detached: true,
+      onSpawn: (c) => {
+        child = c;
+        this.running.add(c);
+        options.onSpawn?.(c);
+      },
       onOutput: options.onOutput,
+    }).finally(() => {
+      if (child) this.running.delete(child);
     });
     const log = path.join(this.logDir, `${options.log ?? args.slice(0, 2).join("-")}.log`);
     fs.appendFileSync(log, `$ cdktf ${args.join(" ")}\n${result.output}\n(exit ${result.code ?? result.signal})\n`);
@@ -219,20 +270,57 @@ export class LocalCloud {
       ["deploy", ...stacks, "--auto-approve", "--ignore-missing-stack-dependencies", "--outputs-file", outputsFile],
       { ...options, log: `deploy-${stacks.join("+")}` },
     );
+    const outputs: Record<string, Record<string, string>> = fs.existsSync(outputsFile)
+      ? JSON.parse(fs.readFileSync(outputsFile, "utf8"))
+      : {};
+    // The outputs name every stack the command deployed, also those a glob matched.
+    for (const stack of Object.keys(outputs)) this.deployedStacks.add(stack);
     if (result.code !== 0) throw new CdktfError("deploy", stacks, result);
-    return fs.existsSync(outputsFile) ? JSON.parse(fs.readFileSync(outputsFile, "utf8")) : {};
+    return outputs;
   }
 
   /** `cdktf destroy <stacks>`. Throws with the CLI's output on failure. */
   async destroy(
     stacks: readonly string[],
-    options: { readonly env?: Readonly<Record<string, string>>; readonly ignoreDependents?: boolean } = {},
+    options: {
+      readonly env?: Readonly<Record<string, string>>;
+      readonly ignoreDependents?: boolean;
+      readonly timeoutMs?: number;
+    } = {},
   ): Promise<CommandResult> {
     const args = ["destroy", ...stacks, "--auto-approve"];
     if (options.ignoreDependents) args.push("--ignore-missing-stack-dependencies");
-    const result = await this.cdktf(args, { env: options.env, log: `destroy-${stacks.join("+")}` });
+    const result = await this.cdktf(args, {
+      env: options.env,
+      timeoutMs: options.timeoutMs,
+      log: `destroy-${stacks.join("+")}`,
+    });
     if (result.code !== 0) throw new CdktfError("destroy", stacks, result);
+    for (const stack of stacks) this.deployedStacks.delete(stack);
     return result;
+  }
+
+  /** Stacks deployed through this sandbox and not destroyed since, in the order they were deployed. */
+  get deployed(): string[] {
+    return [...this.deployedStacks];
+  }
+
+  /**
+   * Cleanup for `finally` blocks: puts every profile back and destroys what is still deployed,
+   * one stack at a time, latest first (so ec2 stacks go before the iam stacks they read).
+   * Returns the errors instead of throwing, so the rest of the cleanup still runs.
+   */
+  async destroyRemaining(timeoutMs = 4 * 60 * 1000): Promise<Error[]> {
+    for (const { profile } of [this.source, ...this.destinations]) this.credentials.restore(profile);
+    const errors: Error[] = [];
+    for (const stack of this.deployed.reverse()) {
+      try {
+        await this.destroy([stack], { ignoreDependents: true, timeoutMs });
+      } catch (err) {
+        errors.push(err as Error);
+      }
+    }
+    return errors;
   }
 
   /** Runs terraform in a synthesized stack's directory (e.g. `plan -detailed-exitcode`). */
@@ -249,13 +337,23 @@ export class LocalCloud {
     return emulatorClients(this.emulator.endpoint, this.region, { key: this.credentials.key(profile) });
   }
 
+  /**
+   * SDK clients acting as the `admin` of a profile's account (only with `enforceIam`): for checks
+   * that the profile's own deployer may not be allowed to make.
+   */
+  adminClients(profile: string): AwsClients {
+    if (!this.admins) throw new Error("adminClients needs a sandbox started with enforceIam: true");
+    return emulatorClients(this.emulator.endpoint, this.region, { key: this.admins.key(profile) });
+  }
+
   /** SDK clients with a given key (e.g. an assumed role's). */
   clientsWithKey(key: AccessKey): AwsClients {
     return emulatorClients(this.emulator.endpoint, this.region, { key });
   }
 
-  /** Stops the emulator and removes the run's directory. Safe to call twice. */
+  /** Stops running cdktf commands and the emulator, and removes the run's directory. Safe to call twice. */
   async close(options: { readonly keepFiles?: boolean } = {}): Promise<void> {
+    await Promise.all([...this.running].map((child) => stopProcessGroup(child)));
     await this.emulator.stop();
     if (!options.keepFiles) fs.rmSync(this.dir, { recursive: true, force: true });
   }

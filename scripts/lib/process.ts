@@ -23,6 +23,28 @@ export async function stopProcess(child: ChildProcess, graceMs = 5000): Promise<
   clearTimeout(timer);
 }
 
+/**
+ * Stops a process started with `detached: true` and everything in its group (cdktf, terraform,
+ * the provider): SIGINT as Ctrl-C would send, then SIGKILL after `graceMs`.
+ */
+export async function stopProcessGroup(child: ChildProcess, graceMs = 10000): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null || child.pid === undefined) return;
+  const group = -child.pid;
+  const signal = (s: NodeJS.Signals): void => {
+    try {
+      process.kill(group, s);
+    } catch {
+      // the group is gone already
+    }
+  };
+  const exited = waitForExit(child);
+  signal("SIGINT");
+  const timer = setTimeout(() => signal("SIGKILL"), graceMs);
+  await exited;
+  clearTimeout(timer);
+  signal("SIGKILL"); // what is left of the group once its leader has gone
+}
+
 /** Result of a finished command. */
 export interface CommandResult {
   readonly code: number | null;
@@ -42,6 +64,12 @@ export interface RunOptions {
   readonly onSpawn?: (child: ChildProcess) => void;
   /** Called with each chunk of output (already stripped of terminal codes). */
   readonly onOutput?: (text: string) => void;
+  /**
+   * Runs the command in a process group of its own, so that a signal can reach the whole
+   * group as a terminal's Ctrl-C does (`process.kill(-child.pid, "SIGINT")`); the timeout
+   * then kills the whole group. @default false
+   */
+  readonly detached?: boolean;
 }
 
 // eslint-disable-next-line no-control-regex
@@ -60,6 +88,7 @@ export function runCommand(command: string, args: readonly string[], options: Ru
       cwd: options.cwd,
       env: options.env,
       stdio: ["ignore", "pipe", "pipe"],
+      detached: options.detached ?? false,
     });
     let output = "";
     const collect = (chunk: Buffer): void => {
@@ -69,7 +98,18 @@ export function runCommand(command: string, args: readonly string[], options: Ru
     };
     child.stdout!.on("data", collect);
     child.stderr!.on("data", collect);
-    const timer = options.timeoutMs ? setTimeout(() => child.kill("SIGKILL"), options.timeoutMs) : undefined;
+    const kill = (): void => {
+      if (!options.detached || child.pid === undefined) {
+        child.kill("SIGKILL");
+        return;
+      }
+      try {
+        process.kill(-child.pid, "SIGKILL");
+      } catch {
+        // the group is gone already
+      }
+    };
+    const timer = options.timeoutMs ? setTimeout(kill, options.timeoutMs) : undefined;
     child.once("error", (err) => {
       if (timer) clearTimeout(timer);
       reject(err);

@@ -1,0 +1,121 @@
+/**
+ * The tutorial end to end: both stacks deployed, verified through the AWS API and destroyed,
+ * through the real cdktf CLI, Terraform and AWS provider, against a local two-account emulator.
+ */
+import * as fs from "fs";
+import { DEFAULTS } from "../../config";
+import { MANAGED_BY } from "../../stacks/tags";
+import { describeInstance, describeRole, liveInstances, trustedPrincipals } from "../../scripts/lib/checks";
+import { EMULATOR_DEFAULT_ACCOUNT } from "../../scripts/lib/accounts";
+import { DEFAULT_DESTINATION_ACCOUNT, LocalCloud } from "../../scripts/lib/local-cloud";
+import { cleanUp, planExitCode, STEP_TIMEOUT_MS, synthesizedStacks, withClients } from "./support";
+
+jest.setTimeout(STEP_TIMEOUT_MS);
+
+const SOURCE = EMULATOR_DEFAULT_ACCOUNT;
+const DESTINATION = DEFAULT_DESTINATION_ACCOUNT;
+
+describe("the tutorial against a local two-account emulator", () => {
+  let cloud: LocalCloud;
+  let roleArn: string;
+  let instanceId: string;
+
+  beforeAll(async () => {
+    cloud = await LocalCloud.start();
+  });
+
+  // Cleanup runs even when an assertion failed: nothing may be left running.
+  afterAll(() => cleanUp(cloud));
+
+  it("deploys iam-stack: a role in the destination account that trusts the source account", async () => {
+    // WHEN
+    const outputs = await cloud.deploy(["iam-stack"]);
+    roleArn = outputs["iam-stack"].role_arn;
+
+    // THEN
+    expect(roleArn).toBe(`arn:aws:iam::${DESTINATION}:role/${DEFAULTS.roleName}`);
+    const role = await withClients(cloud, "destination", (c) => describeRole(c, DEFAULTS.roleName));
+    expect(role?.accountId).toBe(DESTINATION);
+    expect(trustedPrincipals(role!)).toEqual([`arn:aws:iam::${SOURCE}:root`]);
+    expect(role!.trustPolicy.Statement[0]).toMatchObject({ Effect: "Allow", Action: "sts:AssumeRole" });
+    expect(role!.attachedPolicyArns).toEqual(["arn:aws:iam::aws:policy/AmazonEC2FullAccess"]);
+    const inSource = await withClients(cloud, "source", (c) => describeRole(c, DEFAULTS.roleName));
+    expect(inSource).toBeUndefined();
+  });
+
+  it("a second deploy of iam-stack changes nothing", async () => {
+    expect(await planExitCode(cloud, "iam-stack")).toBe(0);
+  });
+
+  it("deploys ec2-stack with the destination profile absent from the credentials file", async () => {
+    // GIVEN the tutorial's step: the destination profile is commented out
+    cloud.credentials.hide("destination");
+    expect(fs.readFileSync(cloud.credentials.path, "utf8")).not.toContain("[destination]");
+
+    // WHEN
+    const outputs = await cloud.deploy(["ec2-stack"]);
+
+    // THEN the provider acted in the destination account through the role
+    instanceId = outputs["ec2-stack"].instance_id;
+    expect(instanceId).toMatch(/^i-[0-9a-f]+$/);
+    expect(outputs["ec2-stack"].account_id).toBe(DESTINATION);
+  });
+
+  it("the instance is owned by the destination account and invisible from the source account", async () => {
+    const seen = await withClients(cloud, "destination", (c) => describeInstance(c, instanceId));
+    expect(seen).toMatchObject({ ownerId: DESTINATION, state: "running" });
+    expect(seen!.instance.MetadataOptions?.HttpTokens).toBe("required");
+    expect(seen!.instance.PublicIpAddress).toBeUndefined();
+    expect(seen!.instance.Tags).toEqual(
+      expect.arrayContaining([
+        { Key: "Name", Value: DEFAULTS.instanceName },
+        { Key: "ManagedBy", Value: MANAGED_BY },
+      ]),
+    );
+    const fromSource = await withClients(cloud, "source", (c) => describeInstance(c, instanceId));
+    expect(fromSource).toBeUndefined();
+  });
+
+  it("a second deploy of ec2-stack changes nothing", async () => {
+    expect(await planExitCode(cloud, "ec2-stack")).toBe(0);
+  });
+
+  it("the synthesized JSON holds no endpoint override and no credentials", () => {
+    const stacks = synthesizedStacks(cloud.outDir);
+    expect(Object.keys(stacks).sort()).toEqual(["ec2-stack", "iam-stack"]);
+    const secrets = ["source", "destination"].flatMap((p) => {
+      const key = cloud.credentials.key(p);
+      return [key.accessKeyId, key.secretAccessKey];
+    });
+    for (const json of Object.values(stacks)) {
+      expect(json).not.toContain(cloud.emulator.endpoint);
+      expect(json).not.toContain("127.0.0.1");
+      expect(json).not.toMatch(/"endpoints?"\s*:/);
+      expect(json).not.toMatch(/"(access_key|secret_key|token|shared_credentials_files?|shared_config_files?)"\s*:/);
+      for (const secret of secrets) expect(json).not.toContain(secret);
+    }
+  });
+
+  it("destroys ec2-stack with the destination profile still absent", async () => {
+    await cloud.destroy(["ec2-stack"], { ignoreDependents: true });
+
+    const seen = await withClients(cloud, "destination", (c) => describeInstance(c, instanceId));
+    expect(seen?.state ?? "terminated").toBe("terminated");
+    expect(await withClients(cloud, "destination", (c) => liveInstances(c, MANAGED_BY))).toEqual([]);
+  });
+
+  it("destroys iam-stack once the profile is restored, leaving nothing behind", async () => {
+    cloud.credentials.restore("destination");
+
+    await cloud.destroy(["iam-stack"], { ignoreDependents: true });
+
+    expect(await withClients(cloud, "destination", (c) => describeRole(c, DEFAULTS.roleName))).toBeUndefined();
+    expect(await withClients(cloud, "destination", (c) => liveInstances(c, MANAGED_BY))).toEqual([]);
+  });
+
+  it("a second destroy of each stack is a no-op", async () => {
+    const ec2 = await cloud.destroy(["ec2-stack"], { ignoreDependents: true });
+    const iam = await cloud.destroy(["iam-stack"], { ignoreDependents: true });
+    for (const result of [ec2, iam]) expect(result.output).toMatch(/Resources: 0 destroyed|No changes/);
+  });
+});
