@@ -181,7 +181,8 @@ const TAG_VALUE_RE = /^[\p{L}\p{Z}\p{N}_.:/=+@-]{0,256}$/u;
 const TARGET_NAME_RE = /^[a-z0-9](?:[a-z0-9-]{0,22}[a-z0-9])?$/;
 const BUCKET_RE = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
 const TABLE_RE = /^[A-Za-z0-9_.-]{3,255}$/;
-const KEY_PREFIX_RE = /^[A-Za-z0-9!_.*'()/-]{1,512}$/;
+// Terraform's S3 backend rejects a key that starts with "/" or contains "//".
+const KEY_PREFIX_RE = /^(?!\/)(?!.*\/\/)[A-Za-z0-9!_.*'()/-]{1,512}$/;
 /** Tags this app sets itself. */
 const RESERVED_TAG_KEYS = ["Name", "ManagedBy"];
 
@@ -398,7 +399,7 @@ const ALLOWED = {
   bucket:
     "must be an S3 bucket name: 3 to 63 lowercase letters, digits, dots or dashes, starting and ending with a letter or digit",
   table: "must be a DynamoDB table name: 3 to 255 letters, digits or _.-",
-  keyPrefix: "must be 1 to 512 characters of letters, digits and !_.*'()/-",
+  keyPrefix: `must be 1 to 512 characters of letters, digits and !_.*'()/-, not starting with "/" nor containing "//"`,
 } as const;
 
 /** Parses the settings of one iam/ec2 pair. */
@@ -408,7 +409,22 @@ function readDeployment(r: Reader): DeploymentSettings {
   if (mfaMaxAgeSeconds !== undefined && !requireMfa) {
     r.fail("mfaMaxAgeSeconds", "it only applies with requireMfa=true; set requireMfa or remove mfaMaxAgeSeconds");
   }
+  const permissions =
+    r.oneOf<Permissions>("permissions", ["ec2-full-access", "least-privilege"]) ?? DEFAULTS.permissions;
+  const managedPolicyArns = r.list("managedPolicyArns", POLICY_ARN_RE, ALLOWED.policyArn) ?? [];
+  const twice = managedPolicyArns.filter(
+    (arn) => permissions === "ec2-full-access" && arn.endsWith(":policy/AmazonEC2FullAccess"),
+  );
+  if (twice.length > 0) {
+    // Two attachments of one policy: destroying either would detach it for both.
+    r.fail("managedPolicyArns", `${show(twice[0])} is attached already by permissions "ec2-full-access"; remove it`);
+  }
   const instanceName = r.string("instanceName", /^[\p{L}\p{Z}\p{N}_.:/=+@-]{1,256}$/u, ALLOWED.instanceName);
+  const amiOwners = r.list("amiOwners", new RegExp(`^(?:\\d{12}|${AMI_OWNER_ALIASES.join("|")})$`), ALLOWED.amiOwners);
+  if (amiOwners !== undefined && amiOwners.length === 0) {
+    // An empty list would otherwise reach the instance construct and fail there, after validation.
+    r.fail("amiOwners", `must name at least one owner; ${ALLOWED.amiOwners}`);
+  }
   return {
     region: r.string("region", REGION_RE, ALLOWED.region) ?? DEFAULTS.region,
     sourceProfile: r.string("sourceProfile", PROFILE_RE, ALLOWED.profile) ?? DEFAULTS.sourceProfile,
@@ -429,15 +445,13 @@ function readDeployment(r: Reader): DeploymentSettings {
         POLICY_ARN_RE,
         ALLOWED.policyArn.replace("each", "it"),
       ),
-      permissions: r.oneOf<Permissions>("permissions", ["ec2-full-access", "least-privilege"]) ?? DEFAULTS.permissions,
-      managedPolicyArns: r.list("managedPolicyArns", POLICY_ARN_RE, ALLOWED.policyArn) ?? [],
+      permissions,
+      managedPolicyArns,
     },
     instance: {
       type: r.string("instanceType", INSTANCE_TYPE_RE, ALLOWED.instanceType) ?? DEFAULTS.instanceType,
       name: instanceName ?? DEFAULTS.instanceName,
-      amiOwners:
-        r.list("amiOwners", new RegExp(`^(?:\\d{12}|${AMI_OWNER_ALIASES.join("|")})$`), ALLOWED.amiOwners) ??
-        DEFAULTS.amiOwners,
+      amiOwners: amiOwners ?? DEFAULTS.amiOwners,
       amiNameFilter: r.string("amiNameFilter", AMI_FILTER_RE, ALLOWED.amiNameFilter) ?? DEFAULTS.amiNameFilter,
       associatePublicIpAddress: r.bool("associatePublicIpAddress") ?? false,
       rootVolumeSizeGib: r.int("rootVolumeSizeGib", 1, 16384) ?? DEFAULTS.rootVolumeSizeGib,

@@ -30,9 +30,11 @@ describe("README", () => {
 
   it("gives `npm test` as the test command, and it runs lint, format check, type-check and jest in CI mode", () => {
     expect(readme).toContain("npm test ");
-    expect(scripts.test).toContain("eslint");
-    expect(scripts.test).toContain("format:check");
-    expect(scripts.test).toContain("typecheck");
+    expect(scripts.test).toContain("npm run lint");
+    expect(scripts.lint).toMatch(/^eslint /);
+    expect(scripts.test).toContain("npm run format:check");
+    expect(scripts["format:check"]).toMatch(/^prettier --check /);
+    expect(scripts.test).toContain("npm run typecheck");
     expect(scripts.typecheck).toBe("tsc --noEmit");
     expect(scripts.test).toMatch(/jest --ci/);
   });

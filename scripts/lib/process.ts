@@ -72,7 +72,6 @@ export interface RunOptions {
   readonly detached?: boolean;
 }
 
-// eslint-disable-next-line no-control-regex
 const TERMINAL_CODES = /\u001b\[[0-9;?]*[A-Za-z]|\u001b\][^\u0007]*\u0007/g;
 
 /** Removes colours and cursor movement from terminal output. */

@@ -1,0 +1,764 @@
+import { CANONICAL_ACCOUNT_ID, ConfigError, DEFAULTS, SETTINGS } from "../config";
+import { configFrom, Context, DESTINATION_ACCOUNT, exactly, PROJECT_DIR, SOURCE_ACCOUNT } from "./helpers";
+
+const ALLOWED_PROFILE =
+  "must be 1 to 64 letters, digits or _.+@- (a shared-credentials profile name), starting with a letter or digit";
+const ALLOWED_REGION = 'must be an AWS region name such as "us-east-1" or "eu-central-1"';
+const ALLOWED_ACCOUNT = "must be an AWS account id of exactly 12 digits";
+const ALLOWED_POLICY_ARN = 'must be an IAM policy ARN such as "arn:aws:iam::aws:policy/ReadOnlyAccess"';
+const ALLOWED_PRINCIPAL_ARN =
+  'each must be an IAM principal ARN: "arn:aws:iam::<12 digits>:root", ":user/<name>" or ":role/<name>"';
+const ALLOWED_KEY_PREFIX = `must be 1 to 512 characters of letters, digits and !_.*'()/-, not starting with "/" nor containing "//"`;
+const TARGETS_SHAPE =
+  'must be a list of objects such as [{"name": "prod", "destinationProfile": "prod"}] (environment: JSON)';
+
+describe("loadConfig", () => {
+  describe("defaults", () => {
+    it("gives the documented defaults when nothing is set", () => {
+      // WHEN
+      const config = configFrom();
+
+      // THEN
+      expect(config).toEqual({
+        region: "us-east-1",
+        sourceProfile: "source",
+        destinationProfile: "destination",
+        sourceAccountId: undefined,
+        destinationAccountId: undefined,
+        role: {
+          name: "cdktf-assume-role-ec2",
+          path: "/",
+          trustedPrincipalArns: [],
+          externalId: undefined,
+          requireMfa: false,
+          mfaMaxAgeSeconds: undefined,
+          principalOrgId: undefined,
+          maxSessionDurationSeconds: undefined,
+          permissionsBoundaryArn: undefined,
+          permissions: "ec2-full-access",
+          managedPolicyArns: [],
+        },
+        instance: {
+          type: "t2.micro",
+          name: "cross-account-instance",
+          amiOwners: [CANONICAL_ACCOUNT_ID],
+          amiNameFilter: "ubuntu/images/hvm-ssd/ubuntu-*-amd64-server-*",
+          associatePublicIpAddress: false,
+          rootVolumeSizeGib: 8,
+        },
+        tags: {},
+        state: {
+          backend: "local",
+          dir: PROJECT_DIR,
+          bucket: undefined,
+          keyPrefix: "cdktf-assume-role",
+          region: "us-east-1",
+          profile: "source",
+          lock: "lockfile",
+          lockTable: undefined,
+        },
+        targets: [],
+      });
+    });
+
+    it("trusts Canonical's account for the default Ubuntu AMI", () => {
+      expect(CANONICAL_ACCOUNT_ID).toBe("099720109477");
+      expect(DEFAULTS.amiOwners).toEqual([CANONICAL_ACCOUNT_ID]);
+    });
+  });
+
+  describe("sources", () => {
+    it("takes context values over the defaults", () => {
+      // WHEN
+      const config = configFrom({
+        region: "eu-central-1",
+        sourceProfile: "src",
+        destinationProfile: "dst",
+        sourceAccountId: SOURCE_ACCOUNT,
+        destinationAccountId: DESTINATION_ACCOUNT,
+        roleName: "deployer",
+        instanceType: "m5.large",
+      });
+
+      // THEN
+      expect(config).toMatchObject({
+        region: "eu-central-1",
+        sourceProfile: "src",
+        destinationProfile: "dst",
+        sourceAccountId: SOURCE_ACCOUNT,
+        destinationAccountId: DESTINATION_ACCOUNT,
+        role: { name: "deployer" },
+        instance: { type: "m5.large" },
+      });
+    });
+
+    it("takes environment variables over context values", () => {
+      // WHEN
+      const config = configFrom(
+        { region: "eu-central-1", roleName: "from-context", destinationProfile: "dst" },
+        { AWS_REGION: "eu-west-1", ROLE_NAME: "from-env" },
+      );
+
+      // THEN
+      expect(config.region).toBe("eu-west-1");
+      expect(config.role.name).toBe("from-env");
+      expect(config.destinationProfile).toBe("dst");
+    });
+
+    it("treats an empty environment variable as unset", () => {
+      // WHEN
+      const config = configFrom({ region: "eu-central-1" }, { AWS_REGION: "" });
+
+      // THEN
+      expect(config.region).toBe("eu-central-1");
+    });
+
+    it("names the environment variable a bad value came from", () => {
+      expect(() => configFrom({ region: "eu-central-1" }, { AWS_REGION: "mars" })).toThrow(
+        exactly(`Invalid setting: region (env AWS_REGION) is "mars"; ${ALLOWED_REGION}`),
+      );
+    });
+
+    it("throws a ConfigError that lists the problems", () => {
+      // WHEN
+      let error: unknown;
+      try {
+        configFrom({ region: "mars" });
+      } catch (e) {
+        error = e;
+      }
+
+      // THEN
+      expect(error).toBeInstanceOf(ConfigError);
+      expect((error as ConfigError).name).toBe("ConfigError");
+      expect((error as ConfigError).problems).toEqual([`region (context "region") is "mars"; ${ALLOWED_REGION}`]);
+    });
+
+    it("reports several bad values at once, one per line", () => {
+      expect(() => configFrom({ region: "mars", roleName: "bad name!", backend: "gcs" })).toThrow(
+        exactly(
+          [
+            "Invalid settings:",
+            `  - region (context "region") is "mars"; ${ALLOWED_REGION}`,
+            '  - roleName (context "roleName") is "bad name!"; must be 1 to 64 letters, digits or _+=,.@- (IAM role name rules)',
+            '  - backend (context "backend") is "gcs"; allowed: "local", "s3"',
+          ].join("\n"),
+        ),
+      );
+    });
+  });
+
+  describe("rules", () => {
+    // One bad value per setting, with the exact message; `extra` makes the value applicable.
+    const cases: readonly { key: string; value: unknown; message: string; extra?: Context }[] = [
+      { key: "region", value: "mars", message: `region (context "region") is "mars"; ${ALLOWED_REGION}` },
+      {
+        key: "sourceProfile",
+        value: "-source",
+        message: `sourceProfile (context "sourceProfile") is "-source"; ${ALLOWED_PROFILE}`,
+      },
+      {
+        key: "destinationProfile",
+        value: "my profile",
+        message: `destinationProfile (context "destinationProfile") is "my profile"; ${ALLOWED_PROFILE}`,
+      },
+      {
+        key: "sourceAccountId",
+        value: "12345",
+        message: `sourceAccountId (context "sourceAccountId") is "12345"; ${ALLOWED_ACCOUNT}`,
+      },
+      {
+        // A number in cdktf.json is not an account id: leading zeros would be lost.
+        key: "destinationAccountId",
+        value: 222222222222,
+        message: `destinationAccountId (context "destinationAccountId") is 222222222222; ${ALLOWED_ACCOUNT}`,
+      },
+      {
+        key: "roleName",
+        value: "bad name!",
+        message:
+          'roleName (context "roleName") is "bad name!"; must be 1 to 64 letters, digits or _+=,.@- (IAM role name rules)',
+      },
+      {
+        key: "rolePath",
+        value: "team",
+        message:
+          'rolePath (context "rolePath") is "team"; must be "/" or start and end with "/" with 1 to 510 printable ASCII characters between (IAM path rules)',
+      },
+      {
+        key: "permissions",
+        value: "admin",
+        message: 'permissions (context "permissions") is "admin"; allowed: "ec2-full-access", "least-privilege"',
+      },
+      {
+        key: "managedPolicyArns",
+        value: ["arn:aws:iam::aws:policy/ReadOnlyAccess", "ReadOnlyAccess"],
+        message: `managedPolicyArns (context "managedPolicyArns") is ["arn:aws:iam::aws:policy/ReadOnlyAccess","ReadOnlyAccess"]; "ReadOnlyAccess" not allowed; each ${ALLOWED_POLICY_ARN}`,
+      },
+      {
+        key: "trustedPrincipalArns",
+        value: ["*"],
+        message: `trustedPrincipalArns (context "trustedPrincipalArns") is ["*"]; "*" not allowed; ${ALLOWED_PRINCIPAL_ARN}`,
+      },
+      {
+        key: "externalId",
+        value: "x",
+        message:
+          'externalId (context "externalId") is "x"; must be 2 to 1224 characters of letters, digits and _+=,.@:/-',
+      },
+      {
+        key: "requireMfa",
+        value: "yes",
+        message: 'requireMfa (context "requireMfa") is "yes"; allowed: true or false (environment: "true" or "false")',
+      },
+      {
+        key: "mfaMaxAgeSeconds",
+        value: 0,
+        extra: { requireMfa: true },
+        message: 'mfaMaxAgeSeconds (context "mfaMaxAgeSeconds") is 0; must be a whole number from 1 to 129600',
+      },
+      {
+        key: "principalOrgId",
+        value: "o-short",
+        message:
+          'principalOrgId (context "principalOrgId") is "o-short"; must be an AWS Organizations id such as "o-a1b2c3d4e5" ("o-" and 10 to 32 lowercase letters or digits)',
+      },
+      {
+        key: "maxSessionDurationSeconds",
+        value: 60,
+        message:
+          'maxSessionDurationSeconds (context "maxSessionDurationSeconds") is 60; must be a whole number from 3600 to 43200',
+      },
+      {
+        key: "permissionsBoundaryArn",
+        value: "Boundary",
+        message: `permissionsBoundaryArn (context "permissionsBoundaryArn") is "Boundary"; it ${ALLOWED_POLICY_ARN}`,
+      },
+      {
+        key: "instanceType",
+        value: "micro",
+        message:
+          'instanceType (context "instanceType") is "micro"; must be an EC2 instance type such as "t2.micro" or "m5.large" (family with generation, dot, size)',
+      },
+      {
+        key: "instanceName",
+        value: "web#1",
+        message:
+          'instanceName (context "instanceName") is "web#1"; must be 1 to 256 letters, digits, spaces or _.:/=+-@',
+      },
+      {
+        key: "amiOwners",
+        value: ["canonical"],
+        message:
+          'amiOwners (context "amiOwners") is ["canonical"]; "canonical" not allowed; each must be a 12-digit account id or one of "amazon", "aws-marketplace", "self"',
+      },
+      {
+        key: "amiNameFilter",
+        value: "ubuntu;reboot",
+        message:
+          'amiNameFilter (context "amiNameFilter") is "ubuntu;reboot"; must be 1 to 128 characters of letters, digits, spaces and ()[]./\'@_-, with * and ? as wildcards',
+      },
+      {
+        key: "associatePublicIpAddress",
+        value: "1",
+        message:
+          'associatePublicIpAddress (context "associatePublicIpAddress") is "1"; allowed: true or false (environment: "true" or "false")',
+      },
+      {
+        key: "rootVolumeSizeGib",
+        value: 0,
+        message: 'rootVolumeSizeGib (context "rootVolumeSizeGib") is 0; must be a whole number from 1 to 16384',
+      },
+      {
+        key: "tags",
+        value: { Name: "web" },
+        message:
+          'tags (context "tags") is {"Name":"web"}; tag key "Name" is set by the app (use instanceName for Name)',
+      },
+      {
+        key: "stateDir",
+        value: 42,
+        message: 'stateDir (context "stateDir") is 42; must be a directory path',
+      },
+      {
+        key: "backend",
+        value: "gcs",
+        message: 'backend (context "backend") is "gcs"; allowed: "local", "s3"',
+      },
+      {
+        key: "stateBucket",
+        value: "My_Bucket",
+        extra: { backend: "s3" },
+        message:
+          'stateBucket (context "stateBucket") is "My_Bucket"; must be an S3 bucket name: 3 to 63 lowercase letters, digits, dots or dashes, starting and ending with a letter or digit',
+      },
+      {
+        key: "stateKeyPrefix",
+        value: "my state",
+        message: `stateKeyPrefix (context "stateKeyPrefix") is "my state"; ${ALLOWED_KEY_PREFIX}`,
+      },
+      {
+        key: "stateRegion",
+        value: "moon-1",
+        message: `stateRegion (context "stateRegion") is "moon-1"; ${ALLOWED_REGION}`,
+      },
+      {
+        key: "stateProfile",
+        value: "state profile",
+        message: `stateProfile (context "stateProfile") is "state profile"; ${ALLOWED_PROFILE}`,
+      },
+      {
+        key: "stateLock",
+        value: "consul",
+        message: 'stateLock (context "stateLock") is "consul"; allowed: "lockfile", "dynamodb"',
+      },
+      {
+        key: "stateLockTable",
+        value: "tf",
+        extra: { stateLock: "dynamodb", backend: "s3", stateBucket: "my-state" },
+        message:
+          'stateLockTable (context "stateLockTable") is "tf"; must be a DynamoDB table name: 3 to 255 letters, digits or _.-',
+      },
+      {
+        key: "targets",
+        value: "prod",
+        message: `targets (context "targets") is "prod"; ${TARGETS_SHAPE}`,
+      },
+    ];
+
+    it("has a case for every setting", () => {
+      expect(cases.map((c) => c.key).sort()).toEqual(SETTINGS.map((s) => s.key).sort());
+    });
+
+    it.each(cases)("rejects a bad value of $key, naming the setting, the value and what is allowed", (c) => {
+      expect(() => configFrom({ ...c.extra, [c.key]: c.value })).toThrow(exactly(`Invalid setting: ${c.message}`));
+    });
+
+    it.each([
+      ["sourceAccountId", SOURCE_ACCOUNT],
+      ["roleName", "Deployer+ci=1,a.b@c_d-e"],
+      ["rolePath", "/team/deployers/"],
+      ["externalId", "tenant:42/prod"],
+      ["principalOrgId", "o-a1b2c3d4e5"],
+      ["permissionsBoundaryArn", "arn:aws-us-gov:iam::222222222222:policy/boundaries/Deploy"],
+      ["instanceType", "c7gn.metal"],
+      ["amiNameFilter", "al2023-ami-2023.*-x86_64"],
+      ["stateKeyPrefix", "teams/platform"],
+    ])("accepts a valid %s %j", (key, value) => {
+      expect(() => configFrom({ [key]: value })).not.toThrow();
+    });
+
+    it("accepts the principal forms the trust policy allows", () => {
+      // GIVEN
+      const arns = [
+        `arn:aws:iam::${SOURCE_ACCOUNT}:root`,
+        `arn:aws:iam::${SOURCE_ACCOUNT}:user/ci/deployer`,
+        `arn:aws-cn:iam::${SOURCE_ACCOUNT}:role/Deployer`,
+        `arn:aws:sts::${SOURCE_ACCOUNT}:assumed-role/Deployer/session-1`,
+      ];
+
+      // WHEN
+      const config = configFrom({ trustedPrincipalArns: arns });
+
+      // THEN
+      expect(config.role.trustedPrincipalArns).toEqual(arns);
+    });
+
+    it.each([
+      ["a fraction", 3600.5],
+      ["a negative number", -1],
+      ["above the maximum", 43201],
+      ["a word", "an hour"],
+    ])("rejects a session duration that is %s", (_what, value) => {
+      expect(() => configFrom({ maxSessionDurationSeconds: value })).toThrow(
+        exactly(
+          `Invalid setting: maxSessionDurationSeconds (context "maxSessionDurationSeconds") is ${JSON.stringify(value)}; must be a whole number from 3600 to 43200`,
+        ),
+      );
+    });
+
+    // Terraform's S3 backend refuses such keys at `terraform init`; the config catches them first.
+    it.each([["/teams"], ["/"], ["teams//platform"]])("rejects the state key prefix %j", (prefix) => {
+      expect(() => configFrom({ stateKeyPrefix: prefix })).toThrow(
+        exactly(`Invalid setting: stateKeyPrefix (context "stateKeyPrefix") is "${prefix}"; ${ALLOWED_KEY_PREFIX}`),
+      );
+    });
+
+    it.each([
+      ["context", { amiOwners: [] }, {}, 'context "amiOwners") is []'],
+      ["environment", {}, { AMI_OWNERS: " , " }, 'env AMI_OWNERS) is " , "'],
+    ])("rejects an empty list of AMI owners from the %s", (_source, context, env, shown) => {
+      expect(() => configFrom(context, env)).toThrow(
+        exactly(
+          `Invalid setting: amiOwners (${shown}; must name at least one owner; each must be a 12-digit account id or one of "amazon", "aws-marketplace", "self"`,
+        ),
+      );
+    });
+
+    it("rejects a list setting that is not a list", () => {
+      expect(() => configFrom({ managedPolicyArns: { ReadOnly: "arn:aws:iam::aws:policy/ReadOnlyAccess" } })).toThrow(
+        exactly(
+          `Invalid setting: managedPolicyArns (context "managedPolicyArns") is {"ReadOnly":"arn:aws:iam::aws:policy/ReadOnlyAccess"}; must be a list (environment: comma-separated); each ${ALLOWED_POLICY_ARN}`,
+        ),
+      );
+    });
+
+    it("rejects AmazonEC2FullAccess in managedPolicyArns when permissions attach it already", () => {
+      expect(() => configFrom({ managedPolicyArns: ["arn:aws:iam::aws:policy/AmazonEC2FullAccess"] })).toThrow(
+        exactly(
+          'Invalid setting: managedPolicyArns (context "managedPolicyArns") is ["arn:aws:iam::aws:policy/AmazonEC2FullAccess"]; "arn:aws:iam::aws:policy/AmazonEC2FullAccess" is attached already by permissions "ec2-full-access"; remove it',
+        ),
+      );
+    });
+
+    it("accepts AmazonEC2FullAccess in managedPolicyArns with least-privilege permissions", () => {
+      const config = configFrom({
+        permissions: "least-privilege",
+        managedPolicyArns: ["arn:aws:iam::aws:policy/AmazonEC2FullAccess"],
+      });
+      expect(config.role.managedPolicyArns).toEqual(["arn:aws:iam::aws:policy/AmazonEC2FullAccess"]);
+    });
+
+    it("rejects mfaMaxAgeSeconds without requireMfa", () => {
+      expect(() => configFrom({ mfaMaxAgeSeconds: 900 })).toThrow(
+        exactly(
+          'Invalid setting: mfaMaxAgeSeconds (context "mfaMaxAgeSeconds") is 900; it only applies with requireMfa=true; set requireMfa or remove mfaMaxAgeSeconds',
+        ),
+      );
+    });
+
+    it("accepts mfaMaxAgeSeconds with requireMfa", () => {
+      // WHEN
+      const config = configFrom({ requireMfa: true, mfaMaxAgeSeconds: 900 });
+
+      // THEN
+      expect(config.role).toMatchObject({ requireMfa: true, mfaMaxAgeSeconds: 900 });
+    });
+  });
+
+  describe("tags", () => {
+    it.each([
+      [
+        "a key that starts with aws:",
+        { "aws:owner": "me" },
+        'tag key "aws:owner" must be 1 to 128 letters, digits, spaces or _.:/=+-@ and not start with "aws:"',
+      ],
+      [
+        "a key with a forbidden character",
+        { "team!": "platform" },
+        'tag key "team!" must be 1 to 128 letters, digits, spaces or _.:/=+-@ and not start with "aws:"',
+      ],
+      [
+        "the app's own ManagedBy key",
+        { ManagedBy: "me" },
+        'tag key "ManagedBy" is set by the app (use instanceName for Name)',
+      ],
+      [
+        "a value that is not a string",
+        { cost: 42 },
+        'tag "cost" has value 42; values are 0 to 256 letters, digits, spaces or _.:/=+-@',
+      ],
+      [
+        "a value with a forbidden character",
+        { team: "a|b" },
+        'tag "team" has value "a|b"; values are 0 to 256 letters, digits, spaces or _.:/=+-@',
+      ],
+    ])("rejects %s", (_what, tags, problem) => {
+      expect(() => configFrom({ tags })).toThrow(
+        exactly(`Invalid setting: tags (context "tags") is ${JSON.stringify(tags)}; ${problem}`),
+      );
+    });
+
+    it("rejects more than 48 tags, leaving room for the app's two", () => {
+      // GIVEN
+      const tags = Object.fromEntries(Array.from({ length: 49 }, (_, i) => [`k${i}`, "v"]));
+
+      // THEN
+      expect(() => configFrom({ tags })).toThrow(
+        exactly(
+          `Invalid setting: tags (context "tags") is ${JSON.stringify(tags)}; 49 tags given; at most 48 (AWS allows 50, the app sets 2)`,
+        ),
+      );
+    });
+
+    it("rejects tags that are not an object", () => {
+      expect(() => configFrom({ tags: ["team=platform"] })).toThrow(
+        exactly(
+          'Invalid setting: tags (context "tags") is ["team=platform"]; must be an object of tag keys to string values',
+        ),
+      );
+    });
+
+    it("reads key=value pairs from the environment", () => {
+      // WHEN
+      const config = configFrom({}, { TAGS: "team=platform, env = dev ,note=a=b," });
+
+      // THEN
+      expect(config.tags).toEqual({ team: "platform", env: "dev", note: "a=b" });
+    });
+
+    it("rejects an environment pair without a key", () => {
+      expect(() => configFrom({}, { TAGS: "team=platform,=dev" })).toThrow(
+        exactly(
+          'Invalid setting: tags (env TAGS) is "team=platform,=dev"; must be comma-separated key=value pairs, e.g. "team=platform,env=dev"',
+        ),
+      );
+    });
+
+    it("reads an object of tags from the context", () => {
+      // WHEN
+      const config = configFrom({ tags: { team: "platform", "cost-center": "" } });
+
+      // THEN
+      expect(config.tags).toEqual({ team: "platform", "cost-center": "" });
+    });
+  });
+
+  describe("types from the environment", () => {
+    it("splits comma-separated lists, trimming blanks and dropping duplicates", () => {
+      // WHEN
+      const config = configFrom(
+        {},
+        {
+          AMI_OWNERS: " amazon, self ,,amazon",
+          MANAGED_POLICY_ARNS: "arn:aws:iam::aws:policy/ReadOnlyAccess,arn:aws:iam::222222222222:policy/Extra",
+          TRUSTED_PRINCIPAL_ARNS: `arn:aws:iam::${SOURCE_ACCOUNT}:role/Deployer`,
+        },
+      );
+
+      // THEN
+      expect(config.instance.amiOwners).toEqual(["amazon", "self"]);
+      expect(config.role.managedPolicyArns).toEqual([
+        "arn:aws:iam::aws:policy/ReadOnlyAccess",
+        "arn:aws:iam::222222222222:policy/Extra",
+      ]);
+      expect(config.role.trustedPrincipalArns).toEqual([`arn:aws:iam::${SOURCE_ACCOUNT}:role/Deployer`]);
+    });
+
+    it.each([
+      ["true", true],
+      ["false", false],
+    ])("reads the boolean %s", (text, value) => {
+      // WHEN
+      const config = configFrom({}, { REQUIRE_MFA: text, ASSOCIATE_PUBLIC_IP_ADDRESS: text });
+
+      // THEN
+      expect(config.role.requireMfa).toBe(value);
+      expect(config.instance.associatePublicIpAddress).toBe(value);
+    });
+
+    it("reads booleans from the context", () => {
+      // WHEN
+      const config = configFrom({ requireMfa: true, associatePublicIpAddress: true });
+
+      // THEN
+      expect(config.role.requireMfa).toBe(true);
+      expect(config.instance.associatePublicIpAddress).toBe(true);
+    });
+
+    it("rejects a boolean in another spelling", () => {
+      expect(() => configFrom({}, { REQUIRE_MFA: "TRUE" })).toThrow(
+        exactly(
+          'Invalid setting: requireMfa (env REQUIRE_MFA) is "TRUE"; allowed: true or false (environment: "true" or "false")',
+        ),
+      );
+    });
+
+    it("reads whole numbers", () => {
+      // WHEN
+      const config = configFrom({}, { MAX_SESSION_DURATION_SECONDS: "7200", ROOT_VOLUME_SIZE_GIB: "30" });
+
+      // THEN
+      expect(config.role.maxSessionDurationSeconds).toBe(7200);
+      expect(config.instance.rootVolumeSizeGib).toBe(30);
+    });
+  });
+
+  describe("state", () => {
+    it("resolves a relative stateDir against the working directory", () => {
+      expect(configFrom({ stateDir: "state/dev" }).state.dir).toBe(`${PROJECT_DIR}/state/dev`);
+    });
+
+    it("keeps an absolute stateDir", () => {
+      expect(configFrom({ stateDir: "/var/lib/cdktf" }).state.dir).toBe("/var/lib/cdktf");
+    });
+
+    it("reads the S3 backend's settings", () => {
+      // WHEN
+      const config = configFrom({
+        backend: "s3",
+        stateBucket: "my-state",
+        stateKeyPrefix: "teams/platform/",
+        stateRegion: "eu-west-1",
+        stateProfile: "state",
+        stateLock: "dynamodb",
+        stateLockTable: "terraform-locks",
+      });
+
+      // THEN
+      expect(config.state).toEqual({
+        backend: "s3",
+        dir: PROJECT_DIR,
+        bucket: "my-state",
+        keyPrefix: "teams/platform",
+        region: "eu-west-1",
+        profile: "state",
+        lock: "dynamodb",
+        lockTable: "terraform-locks",
+      });
+    });
+
+    it("keeps the state in the deployment's region with the source profile unless told otherwise", () => {
+      // WHEN
+      const config = configFrom({ backend: "s3", stateBucket: "my-state", region: "eu-north-1", sourceProfile: "ci" });
+
+      // THEN
+      expect(config.state).toMatchObject({ region: "eu-north-1", profile: "ci", lock: "lockfile" });
+    });
+
+    it("requires a bucket with the S3 backend", () => {
+      expect(() => configFrom({ backend: "s3" })).toThrow(
+        exactly(
+          'Invalid setting: stateBucket (default) is undefined; is required with backend "s3" (run `npm run bootstrap-state` to create one)',
+        ),
+      );
+    });
+
+    it("requires a table with DynamoDB locking", () => {
+      expect(() => configFrom({ backend: "s3", stateBucket: "my-state", stateLock: "dynamodb" })).toThrow(
+        exactly('Invalid setting: stateLockTable (default) is undefined; is required with stateLock "dynamodb"'),
+      );
+    });
+  });
+
+  describe("targets", () => {
+    it("reads a list of targets, each with its own destination", () => {
+      // WHEN
+      const config = configFrom({
+        targets: [
+          { name: "dev", destinationProfile: "dev", destinationAccountId: DESTINATION_ACCOUNT },
+          { name: "prod", destinationProfile: "prod", region: "eu-west-1", instanceType: "t3.small" },
+        ],
+      });
+
+      // THEN
+      expect(config.targets.map((t) => t.name)).toEqual(["dev", "prod"]);
+      expect(config.targets[0]).toMatchObject({
+        destinationProfile: "dev",
+        destinationAccountId: DESTINATION_ACCOUNT,
+        region: "us-east-1",
+      });
+      expect(config.targets[1]).toMatchObject({
+        destinationProfile: "prod",
+        destinationAccountId: undefined,
+        region: "eu-west-1",
+        instance: { type: "t3.small" },
+      });
+    });
+
+    it("reads targets from the environment as JSON", () => {
+      // WHEN
+      const config = configFrom({}, { TARGETS: '[{"name":"dev","destinationProfile":"dev"}]' });
+
+      // THEN
+      expect(config.targets).toHaveLength(1);
+      expect(config.targets[0]).toMatchObject({ name: "dev", destinationProfile: "dev" });
+    });
+
+    it("lets a target inherit every top-level value it does not set", () => {
+      // GIVEN
+      const context = {
+        region: "eu-central-1",
+        sourceProfile: "ci",
+        sourceAccountId: SOURCE_ACCOUNT,
+        roleName: "deployer",
+        externalId: "tenant-42",
+        requireMfa: true,
+        permissions: "least-privilege",
+        instanceType: "t3.nano",
+        tags: { team: "platform" },
+      };
+
+      // WHEN
+      const config = configFrom({ ...context, targets: [{ name: "dev", destinationProfile: "dev" }] });
+
+      // THEN the target equals a single deployment with the same values and its own profile
+      const single = configFrom({ ...context, destinationProfile: "dev" });
+      const deployment = Object.fromEntries(
+        Object.entries(single).filter(([key]) => key !== "state" && key !== "targets"),
+      );
+      expect(config.targets[0]).toEqual({ name: "dev", ...deployment });
+    });
+
+    it.each([
+      ["an empty list", []],
+      ["an object", { name: "dev" }],
+    ])("rejects targets that are %s", (_what, targets) => {
+      expect(() => configFrom({ targets })).toThrow(
+        exactly(`Invalid setting: targets (context "targets") is ${JSON.stringify(targets)}; ${TARGETS_SHAPE}`),
+      );
+    });
+
+    it("rejects targets in the environment that are not JSON", () => {
+      expect(() => configFrom({}, { TARGETS: "dev,prod" })).toThrow(
+        exactly(`Invalid setting: targets (env TARGETS) is "dev,prod"; ${TARGETS_SHAPE}`),
+      );
+    });
+
+    it("rejects a target that is not an object", () => {
+      expect(() => configFrom({ targets: [{ name: "dev" }, "prod"] })).toThrow(
+        exactly(`Invalid setting: targets[1] (context "targets") is "prod"; ${TARGETS_SHAPE}`),
+      );
+    });
+
+    it("rejects duplicate target names", () => {
+      expect(() => configFrom({ targets: [{ name: "dev" }, { name: "dev" }] })).toThrow(
+        exactly('Invalid setting: targets[1].name (context "targets") is "dev"; target names must be unique'),
+      );
+    });
+
+    it.each([["Prod"], ["-dev"], ["a".repeat(25)], [undefined]])("rejects the target name %j", (name) => {
+      expect(() => configFrom({ targets: [{ name, destinationProfile: "dev" }] })).toThrow(
+        exactly(
+          `Invalid setting: targets[0].name (context "targets") is ${JSON.stringify(name) ?? "undefined"}; must be 1 to 24 lowercase letters, digits or dashes, starting and ending with a letter or digit`,
+        ),
+      );
+    });
+
+    it("rejects a setting a target may not change, such as the source profile", () => {
+      expect(() => configFrom({ targets: [{ name: "dev", sourceProfile: "other" }] })).toThrow(
+        /^Invalid setting: targets\[0\] \(context "targets"\) has unknown setting "sourceProfile"; a target may set "name" and "region", "destinationProfile", .*"tags"$/,
+      );
+    });
+
+    it("names the target and the key of a bad target value", () => {
+      expect(() =>
+        configFrom({ targets: [{ name: "dev" }, { name: "prod", region: "mars", maxSessionDurationSeconds: 1 }] }),
+      ).toThrow(
+        exactly(
+          [
+            "Invalid settings:",
+            `  - targets[1].region (context "targets") is "mars"; ${ALLOWED_REGION}`,
+            '  - targets[1].maxSessionDurationSeconds (context "targets") is 1; must be a whole number from 3600 to 43200',
+          ].join("\n"),
+        ),
+      );
+    });
+
+    it("checks a target's value against the top-level values it inherits", () => {
+      expect(() =>
+        configFrom({ requireMfa: true, mfaMaxAgeSeconds: 900, targets: [{ name: "dev", requireMfa: false }] }),
+      ).toThrow(
+        exactly(
+          'Invalid setting: targets[0].mfaMaxAgeSeconds (context "mfaMaxAgeSeconds") is 900; it only applies with requireMfa=true; set requireMfa or remove mfaMaxAgeSeconds',
+        ),
+      );
+    });
+
+    it("reports top-level problems before looking at the targets", () => {
+      expect(() => configFrom({ region: "mars", targets: [{ name: "BAD" }] })).toThrow(
+        exactly(`Invalid setting: region (context "region") is "mars"; ${ALLOWED_REGION}`),
+      );
+    });
+  });
+});

@@ -1,0 +1,312 @@
+import { TerraformOutput, TerraformVariable, Testing } from "cdktf";
+import { DataAwsCallerIdentity } from "@cdktf/provider-aws/lib/data-aws-caller-identity";
+import { DataAwsIamPolicyDocument } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
+import { DataAwsPartition } from "@cdktf/provider-aws/lib/data-aws-partition";
+import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
+import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
+import { CrossAccountRole, CrossAccountRoleProps } from "../constructs/cross-account-role";
+import {
+  Block,
+  blocksOf,
+  exactly,
+  onlyBlock,
+  providedStack,
+  ProvidedStack,
+  SOURCE_ACCOUNT,
+  stackJson,
+} from "./helpers";
+
+/** A CrossAccountRole in a fresh stack, with the providers of both accounts. */
+function roleIn(given: ProvidedStack, props: Partial<CrossAccountRoleProps> = {}): CrossAccountRole {
+  return new CrossAccountRole(given.stack, "CrossAccountRole", {
+    provider: given.destination,
+    sourceProvider: given.source,
+    roleName: "deployer",
+    ...props,
+  });
+}
+
+/** The one statement of the trust policy. */
+function trustStatement(given: ProvidedStack): Block {
+  const document = onlyBlock(stackJson(given.stack), "data", DataAwsIamPolicyDocument.tfResourceType).block;
+  const statements = document.statement as Block[];
+  expect(statements).toHaveLength(1);
+  return statements[0];
+}
+
+describe("CrossAccountRole", () => {
+  describe("trust policy", () => {
+    it("trusts the root of the source account, built from the partition and the source caller identity", () => {
+      // GIVEN
+      const given = providedStack();
+
+      // WHEN
+      roleIn(given);
+
+      // THEN
+      const json = stackJson(given.stack);
+      const partition = onlyBlock(json, "data", DataAwsPartition.tfResourceType);
+      const source = onlyBlock(json, "data", DataAwsCallerIdentity.tfResourceType);
+      expect(source.block.provider).toBe("aws.source");
+      expect(partition.block.provider).toBe("aws.destination");
+      expect(Testing.synth(given.stack)).toHaveDataSourceWithProperties(DataAwsIamPolicyDocument, {
+        provider: "aws.destination",
+        statement: [
+          {
+            sid: "TrustSourceAccount",
+            effect: "Allow",
+            actions: ["sts:AssumeRole"],
+            principals: [
+              {
+                type: "AWS",
+                identifiers: [
+                  `arn:\${data.aws_partition.${partition.id}.partition}:iam::\${data.aws_caller_identity.${source.id}.account_id}:root`,
+                ],
+              },
+            ],
+          },
+        ],
+      });
+    });
+
+    it("makes the role's assume_role_policy the trust policy document", () => {
+      // GIVEN
+      const given = providedStack();
+
+      // WHEN
+      roleIn(given);
+
+      // THEN
+      const document = onlyBlock(stackJson(given.stack), "data", DataAwsIamPolicyDocument.tfResourceType);
+      expect(Testing.synth(given.stack)).toHaveResourceWithProperties(IamRole, {
+        assume_role_policy: `\${data.aws_iam_policy_document.${document.id}.json}`,
+      });
+    });
+
+    it("has no condition by default", () => {
+      // GIVEN
+      const given = providedStack();
+
+      // WHEN
+      const role = roleIn(given);
+
+      // THEN
+      expect(trustStatement(given).condition).toBeUndefined();
+      expect(role.trustConditions).toEqual([]);
+    });
+
+    it.each<[string, Partial<CrossAccountRoleProps>, Block[]]>([
+      [
+        "an external id",
+        { externalId: "tenant-42" },
+        [{ test: "StringEquals", variable: "sts:ExternalId", values: ["tenant-42"] }],
+      ],
+      ["MFA", { requireMfa: true }, [{ test: "Bool", variable: "aws:MultiFactorAuthPresent", values: ["true"] }]],
+      [
+        "a recent MFA sign-in",
+        { requireMfa: true, mfaMaxAgeSeconds: 900 },
+        [
+          { test: "Bool", variable: "aws:MultiFactorAuthPresent", values: ["true"] },
+          { test: "NumericLessThan", variable: "aws:MultiFactorAuthAge", values: ["900"] },
+        ],
+      ],
+      [
+        "membership of an organization",
+        { principalOrgId: "o-a1b2c3d4e5" },
+        [{ test: "StringEquals", variable: "aws:PrincipalOrgID", values: ["o-a1b2c3d4e5"] }],
+      ],
+      [
+        "all of them together",
+        { externalId: "tenant-42", requireMfa: true, mfaMaxAgeSeconds: 900, principalOrgId: "o-a1b2c3d4e5" },
+        [
+          { test: "StringEquals", variable: "sts:ExternalId", values: ["tenant-42"] },
+          { test: "Bool", variable: "aws:MultiFactorAuthPresent", values: ["true"] },
+          { test: "NumericLessThan", variable: "aws:MultiFactorAuthAge", values: ["900"] },
+          { test: "StringEquals", variable: "aws:PrincipalOrgID", values: ["o-a1b2c3d4e5"] },
+        ],
+      ],
+    ])("requires %s when asked", (_what, props, conditions) => {
+      // GIVEN
+      const given = providedStack();
+
+      // WHEN
+      const role = roleIn(given, props);
+
+      // THEN
+      expect(trustStatement(given).condition).toEqual(conditions);
+      expect(role.trustConditions).toEqual(conditions);
+    });
+
+    it("trusts the given principals instead of the whole source account", () => {
+      // GIVEN
+      const given = providedStack();
+      const principals = [`arn:aws:iam::${SOURCE_ACCOUNT}:role/Deployer`, `arn:aws:iam::${SOURCE_ACCOUNT}:user/ci`];
+
+      // WHEN
+      const role = roleIn(given, { trustedPrincipalArns: principals });
+
+      // THEN
+      expect(trustStatement(given).principals).toEqual([{ type: "AWS", identifiers: principals }]);
+      expect(role.trustedPrincipalArns).toEqual(principals);
+      expect(blocksOf(stackJson(given.stack), "data", DataAwsCallerIdentity.tfResourceType)).toEqual({});
+    });
+
+    it("trusts the whole source account when the list of principals is empty", () => {
+      // GIVEN
+      const given = providedStack();
+
+      // WHEN
+      const role = roleIn(given, { trustedPrincipalArns: [] });
+
+      // THEN
+      expect(role.trustedPrincipalArns).toHaveLength(1);
+      expect(trustStatement(given).principals).toEqual([
+        { type: "AWS", identifiers: [expect.stringMatching(/^arn:\$\{data\.aws_partition\..+\}:root$/)] },
+      ]);
+    });
+  });
+
+  describe("role", () => {
+    it("is created in the destination account with safe defaults", () => {
+      // GIVEN
+      const given = providedStack();
+
+      // WHEN
+      roleIn(given);
+
+      // THEN
+      const iamRole = onlyBlock(stackJson(given.stack), "resource", IamRole.tfResourceType).block;
+      expect(iamRole).toMatchObject({
+        provider: "aws.destination",
+        name: "deployer",
+        path: "/",
+        max_session_duration: 3600,
+      });
+      expect(iamRole.permissions_boundary).toBeUndefined();
+      expect(iamRole.tags).toBeUndefined();
+    });
+
+    it("exposes the role's ARN for the stacks that assume it", () => {
+      // GIVEN
+      const given = providedStack();
+      const role = roleIn(given);
+
+      // WHEN
+      new TerraformOutput(given.stack, "RoleArn", { value: role.roleArn });
+
+      // THEN
+      const json = stackJson(given.stack);
+      const id = onlyBlock(json, "resource", IamRole.tfResourceType).id;
+      expect(json.output?.RoleArn.value).toBe(`\${aws_iam_role.${id}.arn}`);
+    });
+
+    it("sets the path, maximum session duration, permissions boundary and tags", () => {
+      // GIVEN
+      const given = providedStack();
+
+      // WHEN
+      roleIn(given, {
+        path: "/deployers/",
+        maxSessionDurationSeconds: 43200,
+        permissionsBoundaryArn: "arn:aws:iam::222222222222:policy/Boundary",
+        tags: { team: "platform" },
+      });
+
+      // THEN
+      expect(Testing.synth(given.stack)).toHaveResourceWithProperties(IamRole, {
+        path: "/deployers/",
+        max_session_duration: 43200,
+        permissions_boundary: "arn:aws:iam::222222222222:policy/Boundary",
+        tags: { team: "platform" },
+      });
+    });
+  });
+
+  describe("policy attachments", () => {
+    it("attaches nothing by default", () => {
+      // GIVEN
+      const given = providedStack();
+
+      // WHEN
+      const role = roleIn(given);
+
+      // THEN
+      expect(role.policyAttachments).toBeUndefined();
+      expect(blocksOf(stackJson(given.stack), "resource", IamRolePolicyAttachment.tfResourceType)).toEqual({});
+    });
+
+    it("attaches AWS managed policies with one for_each keyed by name, building the ARN from the partition", () => {
+      // GIVEN
+      const given = providedStack();
+
+      // WHEN
+      roleIn(given, {
+        awsManagedPolicyNames: ["AmazonEC2FullAccess"],
+        policyArns: { Extra: "arn:aws:iam::222222222222:policy/Extra" },
+      });
+
+      // THEN
+      const json = stackJson(given.stack);
+      const partition = onlyBlock(json, "data", DataAwsPartition.tfResourceType).id;
+      const iamRole = onlyBlock(json, "resource", IamRole.tfResourceType).id;
+      expect(Testing.synth(given.stack)).toHaveResourceWithProperties(IamRolePolicyAttachment, {
+        provider: "aws.destination",
+        for_each: {
+          AmazonEC2FullAccess: `arn:\${data.aws_partition.${partition}.partition}:iam::aws:policy/AmazonEC2FullAccess`,
+          Extra: "arn:aws:iam::222222222222:policy/Extra",
+        },
+        role: `\${aws_iam_role.${iamRole}.name}`,
+        policy_arn: "${each.value}",
+      });
+    });
+  });
+
+  describe("validation", () => {
+    it.each<[string, Partial<CrossAccountRoleProps>, string]>([
+      [
+        "a role name with a space",
+        { roleName: "my role" },
+        'roleName "my role" must be 1 to 64 letters, digits or _+=,.@- (IAM role name rules)',
+      ],
+      [
+        "a role name of 65 characters",
+        { roleName: "r".repeat(65) },
+        `roleName "${"r".repeat(65)}" must be 1 to 64 letters, digits or _+=,.@- (IAM role name rules)`,
+      ],
+      [
+        "a session of less than an hour",
+        { maxSessionDurationSeconds: 3599 },
+        "maxSessionDurationSeconds 3599 must be a whole number from 3600 to 43200",
+      ],
+      [
+        "a session of more than 12 hours",
+        { maxSessionDurationSeconds: 43201 },
+        "maxSessionDurationSeconds 43201 must be a whole number from 3600 to 43200",
+      ],
+      ["an MFA age without MFA", { mfaMaxAgeSeconds: 900 }, "mfaMaxAgeSeconds 900 only applies with requireMfa: true"],
+      [
+        "a wildcard principal",
+        { trustedPrincipalArns: [`arn:aws:iam::${SOURCE_ACCOUNT}:root`, " * "] },
+        'trustedPrincipalArns must not contain "*": name the principals of the source account',
+      ],
+    ])("rejects %s", (_what, props, message) => {
+      // GIVEN
+      const given = providedStack();
+
+      // THEN
+      expect(() => roleIn(given, props)).toThrow(exactly(message));
+    });
+
+    it("does not validate a role name that is only known at apply time", () => {
+      // GIVEN
+      const given = providedStack();
+      const roleName = new TerraformVariable(given.stack, "RoleName", { type: "string" }).stringValue;
+
+      // WHEN
+      roleIn(given, { roleName });
+
+      // THEN
+      expect(Testing.synth(given.stack)).toHaveResourceWithProperties(IamRole, { name: "${var.RoleName}" });
+    });
+  });
+});

@@ -1,0 +1,254 @@
+import { DataTerraformRemoteState, Testing } from "cdktf";
+import { DataAwsAmi } from "@cdktf/provider-aws/lib/data-aws-ami";
+import { DataAwsCallerIdentity } from "@cdktf/provider-aws/lib/data-aws-caller-identity";
+import { Instance } from "@cdktf/provider-aws/lib/instance";
+import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
+import {
+  allStrings,
+  Block,
+  Context,
+  DESTINATION_ACCOUNT,
+  normaliseStatePaths,
+  onlyBlock,
+  onlyProvider,
+  stackJson,
+  StackJson,
+  STATE_DIR_PLACEHOLDER,
+  synthPair,
+} from "./helpers";
+
+/** The synthesized ec2-stack (and its iam-stack) of `context`, as a string for the matchers and parsed. */
+function ec2Stack(context: Context = {}): { synth: string; json: StackJson; iam: StackJson } {
+  const pair = synthPair(context);
+  const synth = Testing.synth(pair.ec2);
+  return { synth, json: JSON.parse(synth) as StackJson, iam: stackJson(pair.iam) };
+}
+
+/** The provider's one assume_role block. */
+function assumeRole(json: StackJson): Block {
+  const blocks = onlyProvider(json).assume_role as Block[];
+  expect(blocks).toHaveLength(1);
+  return blocks[0];
+}
+
+const REMOTE_ROLE_ARN =
+  /^\$\{data\.terraform_remote_state\.(cross-stack-reference-input-iam-stack)\.outputs\.([\w-]+)\}$/;
+
+describe("Ec2Stack", () => {
+  describe("provider", () => {
+    it("signs in with the source profile only", () => {
+      // WHEN
+      const { synth } = ec2Stack({ sourceProfile: "ci", destinationProfile: "prod-admin", region: "eu-west-1" });
+
+      // THEN
+      expect(synth).toHaveProviderWithProperties(AwsProvider, { profile: "ci", region: "eu-west-1" });
+      expect(allStrings(JSON.parse(synth))).not.toContain("prod-admin");
+    });
+
+    it("does not use the default destination profile anywhere", () => {
+      // WHEN
+      const { json } = ec2Stack();
+
+      // THEN
+      expect(onlyProvider(json).profile).toBe("source");
+      expect(allStrings(json)).not.toContain("destination");
+    });
+
+    it("assumes the iam-stack's role, read from that stack's outputs, never a literal ARN", () => {
+      // WHEN
+      const { json, iam } = ec2Stack();
+
+      // THEN
+      const roleArn = assumeRole(json).role_arn as string;
+      const [, remoteState, output] = REMOTE_ROLE_ARN.exec(roleArn) ?? [];
+      expect(roleArn).toMatch(REMOTE_ROLE_ARN);
+      expect(roleArn).not.toMatch(/arn:aws/);
+      expect(Object.keys(json.data?.terraform_remote_state ?? {})).toEqual([remoteState]);
+      const role = onlyBlock(iam, "resource", "aws_iam_role").id;
+      expect(iam.output?.[output]).toEqual({ value: `\${aws_iam_role.${role}.arn}`, sensitive: true });
+    });
+
+    it("names the session after the stack and passes no external id or duration by default", () => {
+      // WHEN
+      const { json } = ec2Stack();
+
+      // THEN
+      expect(assumeRole(json)).toEqual({
+        role_arn: expect.stringMatching(REMOTE_ROLE_ARN),
+        session_name: "cdktf-ec2-stack",
+      });
+    });
+
+    it("passes the external id and asks for the role's maximum session duration when set", () => {
+      // WHEN
+      const { json } = ec2Stack({ externalId: "tenant-42", maxSessionDurationSeconds: 7200 });
+
+      // THEN
+      expect(assumeRole(json)).toMatchObject({ external_id: "tenant-42", duration: "7200s" });
+    });
+
+    it("acts only in the destination account when its id is set", () => {
+      // WHEN
+      const { synth } = ec2Stack({ destinationAccountId: DESTINATION_ACCOUNT });
+
+      // THEN
+      expect(synth).toHaveProviderWithProperties(AwsProvider, { allowed_account_ids: [DESTINATION_ACCOUNT] });
+    });
+
+    it("acts in any account the role belongs to when no id is set", () => {
+      expect(onlyProvider(ec2Stack().json).allowed_account_ids).toBeUndefined();
+    });
+  });
+
+  describe("instance", () => {
+    it("is hardened: IMDSv2 only, an encrypted root volume and no public IP address", () => {
+      expect(ec2Stack().synth).toHaveResourceWithProperties(Instance, {
+        provider: "aws",
+        instance_type: "t2.micro",
+        associate_public_ip_address: false,
+        metadata_options: expect.objectContaining({ http_tokens: "required" }),
+        root_block_device: expect.objectContaining({ encrypted: true }),
+      });
+    });
+
+    it("gets a public IP address when the setting asks for one", () => {
+      expect(ec2Stack({ associatePublicIpAddress: true }).synth).toHaveResourceWithProperties(Instance, {
+        associate_public_ip_address: true,
+      });
+    });
+
+    it("uses the configured type and root volume size", () => {
+      expect(ec2Stack({ instanceType: "m5.large", rootVolumeSizeGib: 30 }).synth).toHaveResourceWithProperties(
+        Instance,
+        {
+          instance_type: "m5.large",
+          root_block_device: expect.objectContaining({ encrypted: true, volume_size: 30 }),
+        },
+      );
+    });
+
+    it("is tagged with its name, ManagedBy and the configured tags", () => {
+      expect(ec2Stack({ instanceName: "web", tags: { team: "platform" } }).synth).toHaveResourceWithProperties(
+        Instance,
+        { tags: { Name: "web", ManagedBy: "cdktf-assume-role", team: "platform" } },
+      );
+    });
+
+    it("runs the newest Ubuntu AMI from Canonical by default", () => {
+      expect(ec2Stack().synth).toHaveDataSourceWithProperties(DataAwsAmi, {
+        provider: "aws",
+        most_recent: true,
+        owners: ["099720109477"],
+        filter: [
+          { name: "name", values: ["ubuntu/images/hvm-ssd/ubuntu-*-amd64-server-*"] },
+          { name: "virtualization-type", values: ["hvm"] },
+        ],
+      });
+    });
+
+    it("looks the AMI up with the configured owners and name filter", () => {
+      expect(ec2Stack({ amiOwners: ["amazon"], amiNameFilter: "al2023-ami-*" }).synth).toHaveDataSourceWithProperties(
+        DataAwsAmi,
+        {
+          owners: ["amazon"],
+          filter: [
+            { name: "name", values: ["al2023-ami-*"] },
+            { name: "virtualization-type", values: ["hvm"] },
+          ],
+        },
+      );
+    });
+  });
+
+  describe("outputs", () => {
+    it("outputs the instance id and the account the role acts in", () => {
+      // WHEN
+      const { json } = ec2Stack();
+
+      // THEN
+      const instance = onlyBlock(json, "resource", Instance.tfResourceType).id;
+      const identity = onlyBlock(json, "data", DataAwsCallerIdentity.tfResourceType);
+      expect(identity.block.provider).toBe("aws");
+      expect(json.output).toEqual({
+        instance_id: { value: `\${aws_instance.${instance}.id}`, description: "Id of the EC2 instance" },
+        account_id: {
+          value: `\${data.aws_caller_identity.${identity.id}.account_id}`,
+          description: "Account the assumed role acts in: where the instance runs",
+        },
+      });
+    });
+  });
+
+  describe("state", () => {
+    it("keeps its state in a local file and reads the iam-stack's local state", () => {
+      // WHEN
+      const { synth, json } = ec2Stack({ stateDir: "state" });
+
+      // THEN
+      expect(json.terraform?.backend).toEqual({ local: { path: "/project/state/terraform.ec2-stack.tfstate" } });
+      expect(synth).toHaveDataSourceWithProperties(DataTerraformRemoteState, {
+        backend: "local",
+        config: { path: "/project/state/terraform.iam-stack.tfstate" },
+      });
+    });
+
+    it("keeps its state in S3 and reads the iam-stack's state from S3", () => {
+      // WHEN
+      const { synth, json } = ec2Stack({
+        backend: "s3",
+        stateBucket: "my-state",
+        stateKeyPrefix: "teams/platform",
+        stateProfile: "state",
+      });
+
+      // THEN
+      expect(json.terraform?.backend).toEqual({
+        s3: {
+          bucket: "my-state",
+          key: "teams/platform/ec2-stack.tfstate",
+          region: "us-east-1",
+          profile: "state",
+          encrypt: true,
+          use_lockfile: true,
+        },
+      });
+      expect(synth).toHaveDataSourceWithProperties(DataTerraformRemoteState, {
+        backend: "s3",
+        config: {
+          bucket: "my-state",
+          key: "teams/platform/iam-stack.tfstate",
+          region: "us-east-1",
+          profile: "state",
+          encrypt: true,
+        },
+      });
+    });
+
+    it("locks its S3 state with DynamoDB when asked", () => {
+      // WHEN
+      const { json } = ec2Stack({
+        backend: "s3",
+        stateBucket: "my-state",
+        stateLock: "dynamodb",
+        stateLockTable: "terraform-locks",
+      });
+
+      // THEN
+      expect(json.terraform?.backend).toEqual({
+        s3: expect.objectContaining({ key: "cdktf-assume-role/ec2-stack.tfstate", dynamodb_table: "terraform-locks" }),
+      });
+      expect(json.terraform?.backend?.s3.use_lockfile).toBeUndefined();
+    });
+  });
+
+  it("matches the snapshot with the default settings", () => {
+    // WHEN
+    const { ec2, config } = synthPair();
+
+    // THEN
+    const json = normaliseStatePaths(stackJson(ec2), config.state.dir);
+    expect(JSON.stringify(json)).toContain(`${STATE_DIR_PLACEHOLDER}/terraform.iam-stack.tfstate`);
+    expect(JSON.stringify(json)).toContain(`${STATE_DIR_PLACEHOLDER}/terraform.ec2-stack.tfstate`);
+    expect(json).toMatchSnapshot();
+  });
+});

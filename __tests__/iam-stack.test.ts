@@ -1,0 +1,361 @@
+import { Testing } from "cdktf";
+import { DataAwsCallerIdentity } from "@cdktf/provider-aws/lib/data-aws-caller-identity";
+import { DataAwsIamPolicyDocument } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
+import { DataAwsPartition } from "@cdktf/provider-aws/lib/data-aws-partition";
+import { IamPolicy } from "@cdktf/provider-aws/lib/iam-policy";
+import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
+import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
+import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
+import {
+  Block,
+  blocksOf,
+  Context,
+  DESTINATION_ACCOUNT,
+  normaliseStatePaths,
+  onlyBlock,
+  SOURCE_ACCOUNT,
+  stackJson,
+  StackJson,
+  STATE_DIR_PLACEHOLDER,
+  synthPair,
+} from "./helpers";
+
+/** The synthesized iam-stack of `context`, as a string for the matchers and parsed. */
+function iamStack(context: Context = {}): { synth: string; json: StackJson } {
+  const { iam } = synthPair(context);
+  const synth = Testing.synth(iam);
+  return { synth, json: JSON.parse(synth) as StackJson };
+}
+
+/** The trust policy's one statement. */
+function trustStatement(json: StackJson): Block {
+  const documents = blocksOf(json, "data", DataAwsIamPolicyDocument.tfResourceType);
+  const [id] = Object.keys(documents).filter((name) => name.includes("TrustPolicy"));
+  const statements = documents[id].statement as Block[];
+  expect(statements).toHaveLength(1);
+  return statements[0];
+}
+
+/** The statements of the least-privilege policy's document. */
+function deployerStatements(json: StackJson): Block[] {
+  const documents = blocksOf(json, "data", DataAwsIamPolicyDocument.tfResourceType);
+  const [id] = Object.keys(documents).filter((name) => name.includes("Ec2DeployerPolicy"));
+  return documents[id].statement as Block[];
+}
+
+describe("IamStack", () => {
+  describe("providers", () => {
+    it("has a source and a destination provider with their profiles, in the region", () => {
+      // WHEN
+      const { json } = iamStack();
+
+      // THEN
+      expect(json.provider?.aws).toEqual([
+        { alias: "source", profile: "source", region: "us-east-1" },
+        { alias: "destination", profile: "destination", region: "us-east-1" },
+      ]);
+    });
+
+    it("uses the configured profiles and region", () => {
+      // WHEN
+      const { synth } = iamStack({ sourceProfile: "ci", destinationProfile: "prod-admin", region: "eu-west-1" });
+
+      // THEN
+      expect(synth).toHaveProviderWithProperties(AwsProvider, {
+        alias: "source",
+        profile: "ci",
+        region: "eu-west-1",
+      });
+      expect(synth).toHaveProviderWithProperties(AwsProvider, {
+        alias: "destination",
+        profile: "prod-admin",
+        region: "eu-west-1",
+      });
+    });
+
+    it("restricts each provider to its account when the account ids are set", () => {
+      // WHEN
+      const { synth } = iamStack({ sourceAccountId: SOURCE_ACCOUNT, destinationAccountId: DESTINATION_ACCOUNT });
+
+      // THEN
+      expect(synth).toHaveProviderWithProperties(AwsProvider, {
+        alias: "source",
+        allowed_account_ids: [SOURCE_ACCOUNT],
+      });
+      expect(synth).toHaveProviderWithProperties(AwsProvider, {
+        alias: "destination",
+        allowed_account_ids: [DESTINATION_ACCOUNT],
+      });
+    });
+  });
+
+  describe("trust policy", () => {
+    it("trusts the root of the source account, looked up with the source provider", () => {
+      // WHEN
+      const { json } = iamStack();
+
+      // THEN
+      const source = onlyBlock(json, "data", DataAwsCallerIdentity.tfResourceType);
+      const partition = onlyBlock(json, "data", DataAwsPartition.tfResourceType);
+      expect(source.block.provider).toBe("aws.source");
+      expect(trustStatement(json)).toEqual({
+        sid: "TrustSourceAccount",
+        effect: "Allow",
+        actions: ["sts:AssumeRole"],
+        principals: [
+          {
+            type: "AWS",
+            identifiers: [
+              `arn:\${data.aws_partition.${partition.id}.partition}:iam::\${data.aws_caller_identity.${source.id}.account_id}:root`,
+            ],
+          },
+        ],
+      });
+    });
+
+    it.each<[string, Context, Block]>([
+      [
+        "externalId",
+        { externalId: "tenant-42" },
+        { test: "StringEquals", variable: "sts:ExternalId", values: ["tenant-42"] },
+      ],
+      ["requireMfa", { requireMfa: true }, { test: "Bool", variable: "aws:MultiFactorAuthPresent", values: ["true"] }],
+      [
+        "mfaMaxAgeSeconds",
+        { requireMfa: true, mfaMaxAgeSeconds: 900 },
+        { test: "NumericLessThan", variable: "aws:MultiFactorAuthAge", values: ["900"] },
+      ],
+      [
+        "principalOrgId",
+        { principalOrgId: "o-a1b2c3d4e5" },
+        { test: "StringEquals", variable: "aws:PrincipalOrgID", values: ["o-a1b2c3d4e5"] },
+      ],
+    ])("adds a condition for %s", (_setting, context, condition) => {
+      // WHEN
+      const { json } = iamStack(context);
+
+      // THEN
+      expect(trustStatement(json).condition).toContainEqual(condition);
+    });
+
+    it("has no condition by default", () => {
+      expect(trustStatement(iamStack().json).condition).toBeUndefined();
+    });
+
+    it("trusts the configured principals instead of the source account's root", () => {
+      // GIVEN
+      const principals = [`arn:aws:iam::${SOURCE_ACCOUNT}:role/Deployer`];
+
+      // WHEN
+      const { json } = iamStack({ trustedPrincipalArns: principals });
+
+      // THEN
+      expect(trustStatement(json).principals).toEqual([{ type: "AWS", identifiers: principals }]);
+      expect(blocksOf(json, "data", DataAwsCallerIdentity.tfResourceType)).toEqual({});
+    });
+  });
+
+  describe("role", () => {
+    it("is created in the destination account with the default name, path and session duration", () => {
+      // WHEN
+      const { json } = iamStack();
+
+      // THEN
+      const document = Object.keys(blocksOf(json, "data", DataAwsIamPolicyDocument.tfResourceType))[0];
+      expect(onlyBlock(json, "resource", IamRole.tfResourceType).block).toEqual({
+        provider: "aws.destination",
+        name: "cdktf-assume-role-ec2",
+        path: "/",
+        max_session_duration: 3600,
+        assume_role_policy: `\${data.aws_iam_policy_document.${document}.json}`,
+        tags: { ManagedBy: "cdktf-assume-role" },
+      });
+    });
+
+    it("uses the configured name, path, session duration, permissions boundary and tags", () => {
+      // WHEN
+      const { synth } = iamStack({
+        roleName: "deployer",
+        rolePath: "/deployers/",
+        maxSessionDurationSeconds: 7200,
+        permissionsBoundaryArn: `arn:aws:iam::${DESTINATION_ACCOUNT}:policy/Boundary`,
+        tags: { team: "platform" },
+      });
+
+      // THEN
+      expect(synth).toHaveResourceWithProperties(IamRole, {
+        name: "deployer",
+        path: "/deployers/",
+        max_session_duration: 7200,
+        permissions_boundary: `arn:aws:iam::${DESTINATION_ACCOUNT}:policy/Boundary`,
+        tags: { team: "platform", ManagedBy: "cdktf-assume-role" },
+      });
+    });
+
+    it("outputs the role's ARN", () => {
+      // WHEN
+      const { json } = iamStack();
+
+      // THEN
+      const role = onlyBlock(json, "resource", IamRole.tfResourceType).id;
+      expect(json.output?.role_arn).toEqual({
+        value: `\${aws_iam_role.${role}.arn}`,
+        description: "ARN of the role that principals of the source account may assume",
+      });
+    });
+  });
+
+  describe("permissions", () => {
+    it("attaches AmazonEC2FullAccess by default, keyed by name, with the ARN built from the partition", () => {
+      // WHEN
+      const { synth, json } = iamStack();
+
+      // THEN
+      const partition = onlyBlock(json, "data", DataAwsPartition.tfResourceType).id;
+      const role = onlyBlock(json, "resource", IamRole.tfResourceType).id;
+      expect(synth).toHaveResourceWithProperties(IamRolePolicyAttachment, {
+        provider: "aws.destination",
+        for_each: {
+          AmazonEC2FullAccess: `arn:\${data.aws_partition.${partition}.partition}:iam::aws:policy/AmazonEC2FullAccess`,
+        },
+        role: `\${aws_iam_role.${role}.name}`,
+        policy_arn: "${each.value}",
+      });
+      expect(blocksOf(json, "resource", IamPolicy.tfResourceType)).toEqual({});
+    });
+
+    it("attaches only the least-privilege policy when asked, not AmazonEC2FullAccess", () => {
+      // WHEN
+      const { json } = iamStack({ permissions: "least-privilege" });
+
+      // THEN
+      const policy = onlyBlock(json, "resource", IamPolicy.tfResourceType).id;
+      const attachment = onlyBlock(json, "resource", IamRolePolicyAttachment.tfResourceType).block;
+      expect(attachment.for_each).toEqual({ Ec2Deployer: `\${aws_iam_policy.${policy}.arn}` });
+      expect(JSON.stringify(json)).not.toContain("AmazonEC2FullAccess");
+    });
+
+    it("adds the configured managed policies, keyed by ARN", () => {
+      // WHEN
+      const { json } = iamStack({
+        managedPolicyArns: [
+          "arn:aws:iam::aws:policy/ReadOnlyAccess",
+          `arn:aws:iam::${DESTINATION_ACCOUNT}:policy/Extra`,
+        ],
+      });
+
+      // THEN
+      const attachment = onlyBlock(json, "resource", IamRolePolicyAttachment.tfResourceType).block;
+      expect(attachment.for_each).toEqual({
+        AmazonEC2FullAccess: expect.stringMatching(/:iam::aws:policy\/AmazonEC2FullAccess$/),
+        "arn:aws:iam::aws:policy/ReadOnlyAccess": "arn:aws:iam::aws:policy/ReadOnlyAccess",
+        [`arn:aws:iam::${DESTINATION_ACCOUNT}:policy/Extra`]: `arn:aws:iam::${DESTINATION_ACCOUNT}:policy/Extra`,
+      });
+    });
+
+    it("names, places and tags the least-privilege policy after the role", () => {
+      // WHEN
+      const { synth } = iamStack({ permissions: "least-privilege", roleName: "deployer", rolePath: "/deployers/" });
+
+      // THEN
+      expect(synth).toHaveResourceWithProperties(IamPolicy, {
+        provider: "aws.destination",
+        name: "deployer-ec2-deployer",
+        path: "/deployers/",
+        tags: { ManagedBy: "cdktf-assume-role" },
+      });
+    });
+
+    it("limits every least-privilege statement to the configured region", () => {
+      // WHEN
+      const statements = deployerStatements(iamStack({ permissions: "least-privilege", region: "eu-west-1" }).json);
+
+      // THEN
+      expect(statements.length).toBeGreaterThan(0);
+      for (const statement of statements) {
+        expect(statement.condition).toContainEqual({
+          test: "StringEquals",
+          variable: "aws:RequestedRegion",
+          values: ["eu-west-1"],
+        });
+      }
+    });
+
+    it("has no least-privilege statement that allows every action", () => {
+      // WHEN
+      const statements = deployerStatements(iamStack({ permissions: "least-privilege" }).json);
+
+      // THEN
+      for (const statement of statements) {
+        expect(statement.effect).toBe("Allow");
+        expect(statement.actions).not.toContain("*");
+        for (const action of statement.actions as string[]) expect(action).not.toMatch(/\*/);
+      }
+    });
+  });
+
+  describe("state", () => {
+    it("keeps its state in a local file named after the stack in the state directory", () => {
+      // WHEN
+      const { json } = iamStack({ stateDir: "state" });
+
+      // THEN
+      expect(json.terraform?.backend).toEqual({ local: { path: "/project/state/terraform.iam-stack.tfstate" } });
+    });
+
+    it("keeps its state in S3, encrypted and with S3 locking, when asked", () => {
+      // WHEN
+      const { json } = iamStack({
+        backend: "s3",
+        stateBucket: "my-state",
+        stateKeyPrefix: "teams/platform",
+        stateRegion: "eu-west-1",
+        stateProfile: "state",
+      });
+
+      // THEN
+      expect(json.terraform?.backend).toEqual({
+        s3: {
+          bucket: "my-state",
+          key: "teams/platform/iam-stack.tfstate",
+          region: "eu-west-1",
+          profile: "state",
+          encrypt: true,
+          use_lockfile: true,
+        },
+      });
+    });
+
+    it("locks the S3 state with DynamoDB when asked", () => {
+      // WHEN
+      const { json } = iamStack({
+        backend: "s3",
+        stateBucket: "my-state",
+        stateLock: "dynamodb",
+        stateLockTable: "terraform-locks",
+      });
+
+      // THEN
+      expect(json.terraform?.backend).toEqual({
+        s3: {
+          bucket: "my-state",
+          key: "cdktf-assume-role/iam-stack.tfstate",
+          region: "us-east-1",
+          profile: "source",
+          encrypt: true,
+          dynamodb_table: "terraform-locks",
+        },
+      });
+    });
+  });
+
+  it("matches the snapshot with the default settings", () => {
+    // WHEN
+    const { iam, config } = synthPair();
+
+    // THEN
+    const json = normaliseStatePaths(stackJson(iam), config.state.dir);
+    expect(JSON.stringify(json)).toContain(`${STATE_DIR_PLACEHOLDER}/terraform.iam-stack.tfstate`);
+    expect(json).toMatchSnapshot();
+  });
+});
