@@ -1,5 +1,6 @@
-// Two projects: fast unit tests (no AWS, no emulator) and end-to-end tests that deploy
-// against a local AWS emulator. `npm test` runs both; `npm run test:unit` only the first.
+// Three projects: fast unit tests (no Terraform, no AWS), Terraform validity of the synthesized
+// stacks (real Terraform and provider, no AWS), and end-to-end tests that deploy against a
+// local AWS emulator. `npm test` runs all three; `npm run test:unit` only the first.
 const transform = { "^.+\\.ts$": ["@swc/jest", { jsc: { target: "es2022" } }] };
 
 /** @type {import('jest').Config} */
@@ -11,7 +12,15 @@ module.exports = {
       testEnvironment: "node",
       roots: ["<rootDir>/__tests__"],
       testMatch: ["**/*.test.ts"],
-      testPathIgnorePatterns: ["/node_modules/", "/e2e/"],
+      testPathIgnorePatterns: ["/node_modules/", "/e2e/", "\\.terraform\\.test\\.ts$"],
+      transform,
+      setupFilesAfterEnv: ["<rootDir>/__tests__/setup.ts"],
+    },
+    {
+      displayName: "terraform",
+      testEnvironment: "node",
+      roots: ["<rootDir>/__tests__"],
+      testMatch: ["**/*.terraform.test.ts"],
       transform,
       setupFilesAfterEnv: ["<rootDir>/__tests__/setup.ts"],
     },
