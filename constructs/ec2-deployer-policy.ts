@@ -31,32 +31,40 @@ export interface Ec2DeployerPolicyProps {
   readonly tags?: Readonly<Record<string, string>>;
 }
 
-/** Read-only calls the AWS provider makes to plan, refresh and destroy an instance. */
+/**
+ * Read-only calls the AWS provider makes to plan, refresh and destroy the instance: one per
+ * data source or attribute it reads (docs/least-privilege.md says which needs which).
+ */
 export const EC2_DEPLOYER_READ_ACTIONS = [
   "ec2:DescribeImages",
+  "ec2:DescribeSubnets",
   "ec2:DescribeInstances",
   "ec2:DescribeInstanceAttribute",
   "ec2:DescribeInstanceCreditSpecifications",
   "ec2:DescribeInstanceTypes",
   "ec2:DescribeTags",
   "ec2:DescribeVolumes",
-  "ec2:DescribeNetworkInterfaces",
+  "ec2:DescribeVpcs",
 ] as const;
 
-/** Calls that change only instances tagged by this app. */
+/**
+ * Calls on existing instances, allowed only on those tagged by this app: destroying, and the
+ * changes in place that settings can cause (tags, instance type, metadata options).
+ */
 export const EC2_DEPLOYER_MANAGE_ACTIONS = [
   "ec2:TerminateInstances",
+  "ec2:CreateTags",
+  "ec2:DeleteTags",
   "ec2:StopInstances",
   "ec2:StartInstances",
   "ec2:ModifyInstanceAttribute",
   "ec2:ModifyInstanceMetadataOptions",
-  "ec2:CreateTags",
-  "ec2:DeleteTags",
 ] as const;
 
 /**
  * A customer-managed policy with only what deploying, reading and destroying the ec2-stack
- * needs, in one region: the least-privilege alternative to `AmazonEC2FullAccess`.
+ * needs, in one region: the least-privilege alternative to `AmazonEC2FullAccess`. Every action
+ * and why it is needed: docs/least-privilege.md.
  */
 export class Ec2DeployerPolicy extends Construct {
   /** The policy: the escape hatch for what these props do not cover. */

@@ -135,8 +135,6 @@ export class LocalCloud {
     const region = options.region ?? "us-east-1";
     const source = options.source ?? { profile: "source", accountId: EMULATOR_DEFAULT_ACCOUNT };
     const destinations = options.destinations ?? [{ profile: "destination", accountId: DEFAULT_DESTINATION_ACCOUNT }];
-    const dir = fs.mkdtempSync(path.join(options.tmpRoot ?? os.tmpdir(), "cdktf-assume-role-"));
-    fs.chmodSync(dir, 0o700);
     const accounts = [source, ...destinations];
     for (const profile of Object.keys(options.deployerPolicies ?? {})) {
       if (!options.enforceIam) throw new Error("deployerPolicies only apply with enforceIam: true");
@@ -144,6 +142,8 @@ export class LocalCloud {
         throw new Error(`deployerPolicies names profile "${profile}", which is neither the source nor a destination`);
       }
     }
+    const dir = fs.mkdtempSync(path.join(options.tmpRoot ?? os.tmpdir(), "cdktf-assume-role-"));
+    fs.chmodSync(dir, 0o700);
     // Each account's first user (the deployer, or the admin under enforced IAM) takes three
     // unauthenticated requests (user, policy, key); IAM is enforced from the next request on.
     const enforceAfter = options.enforceIam ? accounts.length * 3 : undefined;
@@ -167,6 +167,7 @@ export class LocalCloud {
         });
         (admins ?? credentials).set(account.profile, key);
       }
+      // Then each admin creates its account's deployer, with signed requests.
       for (const account of admins ? accounts : []) {
         const policies = options.deployerPolicies?.[account.profile];
         const key = await createUserWithKey({
@@ -176,7 +177,7 @@ export class LocalCloud {
           userName: "deployer",
           policyArns: policies ? (policies.managedPolicyArns ?? []) : [ADMIN_POLICY],
           inlinePolicies: policies?.inlinePolicies,
-          signWith: admins!.key(account.profile),
+          signWith: admins?.key(account.profile),
         });
         credentials.set(account.profile, key);
       }
