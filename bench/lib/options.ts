@@ -1,0 +1,43 @@
+/** The command line of `npm run bench`. */
+
+export const USAGE = `usage: npm run bench [-- options]
+
+  --rounds N        rounds of the app synth comparison (default 5)
+  --slow-rounds N   rounds of the cdktf synth and warm test comparisons (default 3)
+  --no-e2e          skip the local end-to-end flow (deploy and destroy, about a minute)
+  --full            also run \`npm test\` once (this project only; takes minutes)
+  --keep            keep the temp dir with the stock copy
+  --help            this text`;
+
+/** What a run does. */
+export interface Options {
+  readonly rounds: number;
+  readonly slowRounds: number;
+  readonly e2e: boolean;
+  readonly full: boolean;
+  readonly keep: boolean;
+}
+
+function count(flag: string, value: string | undefined): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1 || n > 50)
+    throw new Error(`${flag} needs a whole number from 1 to 50, got ${value}`);
+  return n;
+}
+
+/** Parses the arguments; throws with the usage on anything unknown. `undefined` means: print the usage. */
+export function parseOptions(args: readonly string[]): Options | undefined {
+  let options: Options = { rounds: 5, slowRounds: 3, e2e: true, full: false, keep: false };
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i];
+    if (arg === "--help" || arg === "-h") return undefined;
+    else if (arg === "--rounds") options = { ...options, rounds: count(arg, args[++i]) };
+    else if (arg === "--slow-rounds") options = { ...options, slowRounds: count(arg, args[++i]) };
+    else if (arg === "--no-e2e") options = { ...options, e2e: false };
+    else if (arg === "--e2e") options = { ...options, e2e: true };
+    else if (arg === "--full") options = { ...options, full: true };
+    else if (arg === "--keep") options = { ...options, keep: true };
+    else throw new Error(`unknown argument ${arg}\n\n${USAGE}`);
+  }
+  return options;
+}
