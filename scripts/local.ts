@@ -96,7 +96,9 @@ function printKept(cloud: LocalCloud, instanceId: string): void {
     console.log(`  export ${n}=${JSON.stringify(env[n])}`);
   }
   console.log(`\n  npx cdktf diff ec2-stack --output ${cloud.outDir}`);
-  console.log(`  aws --profile destination --region ${cloud.region} ec2 describe-instances --instance-ids ${instanceId}`);
+  console.log(
+    `  aws --profile destination --region ${cloud.region} ec2 describe-instances --instance-ids ${instanceId}`,
+  );
   console.log(`\nTear it all down with:\n\n  npm run local -- --teardown ${cloud.dir}\n`);
 }
 
