@@ -89,7 +89,7 @@ export class Tutorial {
     if (seen.ownerId !== destinationAccount) {
       throw new Error(`instance ${instanceId} is owned by ${seen.ownerId}, not the destination ${destinationAccount}`);
     }
-    const fromSource = await this.withClients("source", (c) => describeInstance(c, instanceId));
+    const fromSource = await this.withClients(this.cloud.source.profile, (c) => describeInstance(c, instanceId));
     if (fromSource) throw new Error(`instance ${instanceId} is visible from the source account ${sourceAccount}`);
     return seen.ownerId;
   }
