@@ -244,7 +244,9 @@ export class LocalCloud {
       cwd: PROJECT_ROOT,
       env: this.env(options.env),
       timeoutMs: options.timeoutMs ?? 10 * 60 * 1000,
-      // A group of its own: a timeout or close() then reaches terraform and the provider too.
+      // A group of its own, so that a timeout or close() can stop it without touching this
+      // process. Terraform runs in cdktf's own pseudo-terminal (a session of its own) and ends
+      // with it on SIGHUP; the emulator's data is thrown away with the run anyway.
       detached: true,
       onSpawn: (c) => {
         child = c;

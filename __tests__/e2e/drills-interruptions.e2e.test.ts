@@ -1,0 +1,187 @@
+/**
+ * Failure drills, part 1: interruptions and races on one emulator. An interrupted deploy, two
+ * deploys of the same stack at once, and repeated deploys and destroys must leave exactly what
+ * the state says: no instance outside the state, no lock left behind.
+ *
+ * Runs through `scripts/stack.ts` (`npm run deploy:ec2` ...), as users do.
+ */
+import * as fs from "fs";
+import * as path from "path";
+import { liveInstances } from "../../scripts/lib/checks";
+import { LocalCloud } from "../../scripts/lib/local-cloud";
+import { CommandResult } from "../../scripts/lib/process";
+import { MANAGED_BY } from "../../stacks/tags";
+import { instanceIdsInState, localStateFile, readLocalState, runStackScript, stackScriptOk } from "./drill-support";
+import { closeAndCheckNoLeftovers, planExitCode, STEP_TIMEOUT_MS, withClients } from "./support";
+
+jest.setTimeout(STEP_TIMEOUT_MS);
+
+/** Terraform's line when it starts creating the instance. */
+const CREATING_INSTANCE = /aws_instance\.\S+ \(Instance\/Instance\): Creating\.\.\./;
+
+describe("failure drills: interruptions and races", () => {
+  let cloud: LocalCloud;
+
+  const live = (): Promise<string[]> => withClients(cloud, "destination", (c) => liveInstances(c, MANAGED_BY));
+
+  /** The local backend's lock: Terraform writes this file next to the state while it holds the lock. */
+  const lockInfoFile = (stack: string): string =>
+    path.join(cloud.stateDir, `.${path.basename(localStateFile(cloud, stack))}.lock.info`);
+
+  beforeAll(async () => {
+    cloud = await LocalCloud.start();
+    await stackScriptOk(cloud, ["deploy", "iam-stack", "--auto-approve"]);
+  });
+
+  afterAll(async () => {
+    try {
+      if (cloud) {
+        await cloud.destroy(["ec2-stack"], { ignoreDependents: true }).catch(() => undefined);
+        await cloud.destroy(["iam-stack"], { ignoreDependents: true }).catch(() => undefined);
+      }
+    } finally {
+      await closeAndCheckNoLeftovers(cloud);
+    }
+  });
+
+  describe("a deploy interrupted (Ctrl-C) while the instance is being created", () => {
+    let interrupted: CommandResult;
+    /** The instance the interrupted run launched. */
+    let launched: string | undefined;
+
+    beforeAll(async () => {
+      // GIVEN a deploy of ec2-stack whose instance has been launched (RunInstances answered)
+      // and that waits for it to run, as the provider does for at least 10 s
+      // WHEN its process group gets SIGINT, as a terminal's Ctrl-C sends it
+      let pid: number | undefined;
+      let watching: Promise<void> | undefined;
+      let finished = false;
+      const interruptOnceLaunched = async (): Promise<void> => {
+        for (const deadline = Date.now() + 60000; !finished && Date.now() < deadline; ) {
+          [launched] = await live();
+          if (launched) {
+            process.kill(-pid!, "SIGINT");
+            return;
+          }
+          await new Promise((r) => setTimeout(r, 200));
+        }
+      };
+      interrupted = await runStackScript(cloud, ["deploy", "ec2-stack", "--auto-approve"], {
+        detached: true,
+        onSpawn: (child) => (pid = child.pid),
+        onOutput: (text) => {
+          if (!watching && CREATING_INSTANCE.test(text)) watching = interruptOnceLaunched();
+        },
+      });
+      finished = true;
+      await watching;
+    });
+
+    it("stops with an error that says the run was interrupted and what to do", () => {
+      expect(launched).toMatch(/^i-[0-9a-f]+$/);
+      expect(interrupted.code).not.toBe(0);
+      expect(interrupted.output).toContain("Interrupt received.");
+      expect(interrupted.output).toContain(
+        "The run was interrupted. Terraform finished the operations in flight and saved the state: " +
+          "run the same command again to complete it.",
+      );
+    });
+
+    it("keeps the launched instance in the state (tainted), the state file valid and no lock", async () => {
+      // THEN the instance is not lost: the state records it, as unfinished
+      const state = readLocalState(cloud, "ec2-stack");
+      const instance = state!.resources.find((r) => r.mode === "managed" && r.type === "aws_instance");
+      expect(instance?.instances).toEqual([expect.objectContaining({ status: "tainted" })]);
+      expect(instanceIdsInState(state)).toEqual([launched]);
+      expect(await live()).toEqual([launched]);
+      expect(fs.existsSync(lockInfoFile("ec2-stack"))).toBe(false);
+    });
+
+    it("deploying again replaces it: exactly one instance, the one in the state, and no lock", async () => {
+      // WHEN
+      await stackScriptOk(cloud, ["deploy", "ec2-stack", "--auto-approve"]);
+
+      // THEN
+      const state = readLocalState(cloud, "ec2-stack");
+      const inState = instanceIdsInState(state);
+      expect(inState).toHaveLength(1);
+      expect(inState[0]).not.toBe(launched);
+      expect(await live()).toEqual(inState);
+      expect(state!.outputs.instance_id.value).toBe(inState[0]);
+      expect(fs.existsSync(lockInfoFile("ec2-stack"))).toBe(false);
+      // No lock held: a plan that may not wait for one succeeds.
+      const plan = await cloud.terraform("ec2-stack", [
+        "plan",
+        "-detailed-exitcode",
+        "-input=false",
+        "-lock-timeout=0s",
+      ]);
+      expect(plan.code).toBe(0);
+    });
+  });
+
+  describe("repeating a deploy and a destroy", () => {
+    it("a second deploy of each stack changes nothing", async () => {
+      for (const stack of ["iam-stack", "ec2-stack"]) {
+        const result = await stackScriptOk(cloud, ["deploy", stack, "--auto-approve"]);
+        expect(result.output).toMatch(/No changes\.|0 added, 0 changed, 0 destroyed/);
+        expect(await planExitCode(cloud, stack)).toBe(0);
+      }
+      expect(await live()).toHaveLength(1);
+    });
+
+    it("a second destroy of ec2-stack destroys nothing", async () => {
+      const first = await stackScriptOk(cloud, ["destroy", "ec2-stack", "--auto-approve"]);
+      expect(first.output).toMatch(/Resources: 1 destroyed/);
+      expect(await live()).toEqual([]);
+
+      const second = await stackScriptOk(cloud, ["destroy", "ec2-stack", "--auto-approve"]);
+      expect(second.output).toMatch(/Resources: 0 destroyed|No changes/);
+      expect(instanceIdsInState(readLocalState(cloud, "ec2-stack"))).toEqual([]);
+    });
+  });
+
+  describe("two deploys of the same stack at once (separate output directories, one state)", () => {
+    let results: CommandResult[];
+
+    beforeAll(async () => {
+      // GIVEN ec2-stack is not deployed (the drill above destroyed it)
+      expect(instanceIdsInState(readLocalState(cloud, "ec2-stack"))).toEqual([]);
+      // WHEN two users deploy it at the same moment
+      results = await Promise.all(
+        ["race-a", "race-b"].map((name) =>
+          runStackScript(cloud, ["deploy", "ec2-stack", "--auto-approve"], { outDir: path.join(cloud.dir, name) }),
+        ),
+      );
+    });
+
+    it("one wins and the other fails on the state lock, saying what to do", () => {
+      const codes = results.map((r) => r.code);
+      expect(codes.filter((c) => c === 0)).toHaveLength(1);
+      const loser = results.find((r) => r.code !== 0)!;
+      expect(loser.output).toContain("Error acquiring the state lock");
+      expect(loser.output).toMatch(
+        /✖ The state of ec2-stack is locked by another run \(by \S+ for OperationTypeApply since .+\): nothing was changed\. Wait for that run to finish, then run this command again\. If no run is active any more \(one was killed\), release the lock with `terraform force-unlock [0-9a-f-]{36}` in \S+race-[ab]\/stacks\/ec2-stack\./,
+      );
+    });
+
+    it("exactly one instance results, the one in the state, and no lock is left", async () => {
+      const inState = instanceIdsInState(readLocalState(cloud, "ec2-stack"));
+      expect(inState).toHaveLength(1);
+      expect(await live()).toEqual(inState);
+      expect(fs.existsSync(lockInfoFile("ec2-stack"))).toBe(false);
+    });
+  });
+
+  describe("destroying in order, twice", () => {
+    it("destroys ec2-stack, then iam-stack; a second destroy of iam-stack destroys nothing", async () => {
+      await stackScriptOk(cloud, ["destroy", "ec2-stack", "--auto-approve"]);
+      const first = await stackScriptOk(cloud, ["destroy", "iam-stack", "--auto-approve"]);
+      expect(first.output).toMatch(/Resources: 2 destroyed/);
+
+      const second = await stackScriptOk(cloud, ["destroy", "iam-stack", "--auto-approve"]);
+      expect(second.output).toMatch(/Resources: 0 destroyed|No changes/);
+      expect(await live()).toEqual([]);
+    });
+  });
+});

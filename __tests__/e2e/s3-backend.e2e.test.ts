@@ -1,0 +1,292 @@
+/**
+ * The S3 backend end to end on the emulator: `npm run bootstrap-state` makes the bucket, both
+ * stacks keep their state in it, ec2-stack reads iam-stack's outputs from it, and Terraform locks
+ * each state with a lock file next to it (`use_lockfile`), or with a DynamoDB table.
+ *
+ * The emulator's endpoint reaches Terraform's S3 backend through AWS_ENDPOINT_URL only; the
+ * endpoint is an IP address, so both the backend and the AWS SDK address the bucket path-style
+ * without being told (no `use_path_style`, no AWS_ENDPOINT_URL_S3).
+ */
+import * as fs from "fs";
+import * as path from "path";
+import { DescribeTableCommand, DynamoDBClient, ScanCommand } from "@aws-sdk/client-dynamodb";
+import {
+  GetBucketEncryptionCommand,
+  GetBucketVersioningCommand,
+  GetObjectCommand,
+  GetPublicAccessBlockCommand,
+  HeadObjectCommand,
+  ListObjectVersionsCommand,
+  PutObjectCommand,
+  DeleteObjectCommand,
+} from "@aws-sdk/client-s3";
+import { DEFAULTS } from "../../config";
+import { describeInstance, describeRole, liveInstances } from "../../scripts/lib/checks";
+import { DEFAULT_DESTINATION_ACCOUNT, LocalCloud } from "../../scripts/lib/local-cloud";
+import { MANAGED_BY } from "../../stacks/tags";
+import { instanceIdsInState, runBootstrapState, runStackScript, stackScriptOk, TerraformState } from "./drill-support";
+import { closeAndCheckNoLeftovers, STEP_TIMEOUT_MS, synthesizedStacks, withClients } from "./support";
+
+jest.setTimeout(STEP_TIMEOUT_MS);
+
+const BUCKET = "cdktf-assume-role-e2e-state";
+const PREFIX = "e2e/cdktf-assume-role";
+const S3_SETTINGS = { BACKEND: "s3", STATE_BUCKET: BUCKET, STATE_KEY_PREFIX: PREFIX };
+/** Locking with a DynamoDB table instead, under another prefix. */
+const TABLE = "cdktf-assume-role-e2e-locks";
+const DYNAMODB_SETTINGS = { STATE_LOCK: "dynamodb", STATE_LOCK_TABLE: TABLE, STATE_KEY_PREFIX: "e2e/dynamodb" };
+
+const stateKey = (stack: string, prefix = PREFIX): string => `${prefix}/${stack}.tfstate`;
+
+describe("the S3 backend on the emulator", () => {
+  let cloud: LocalCloud;
+  let dynamodbOutDir: string;
+  /** Whether iam-stack is deployed with the DynamoDB lock settings (for the clean-up). */
+  let dynamodbDeployed = false;
+
+  /** A stack's state, read from the bucket. */
+  const s3State = (stack: string): Promise<TerraformState> =>
+    withClients(cloud, "source", async (c) => {
+      const res = await c.s3.send(new GetObjectCommand({ Bucket: BUCKET, Key: stateKey(stack) }));
+      return JSON.parse(await res.Body!.transformToString()) as TerraformState;
+    });
+  const live = (): Promise<string[]> => withClients(cloud, "destination", (c) => liveInstances(c, MANAGED_BY));
+
+  beforeAll(async () => {
+    cloud = await LocalCloud.start({ settings: S3_SETTINGS });
+    dynamodbOutDir = path.join(cloud.dir, "dynamodb.out");
+  });
+
+  afterAll(async () => {
+    try {
+      if (cloud) {
+        cloud.credentials.restore("destination");
+        await cloud.destroy(["ec2-stack"], { ignoreDependents: true }).catch(() => undefined);
+        await cloud.destroy(["iam-stack"], { ignoreDependents: true }).catch(() => undefined);
+        if (dynamodbDeployed) {
+          const args = ["destroy", "iam-stack", "--auto-approve", "--force"];
+          await runStackScript(cloud, args, { env: DYNAMODB_SETTINGS, outDir: dynamodbOutDir });
+        }
+      }
+    } finally {
+      await closeAndCheckNoLeftovers(cloud);
+    }
+  });
+
+  describe("npm run bootstrap-state", () => {
+    it("creates the bucket versioned, encrypted and private, and prints the settings that use it", async () => {
+      // WHEN
+      const result = await runBootstrapState(cloud);
+
+      // THEN
+      expect(result.code).toBe(0);
+      expect(result.output).toContain(`Bucket ${BUCKET}: created; versioning enabled, SSE-S3, public access blocked.`);
+      for (const line of [
+        "export BACKEND=s3",
+        `export STATE_BUCKET=${BUCKET}`,
+        `export STATE_KEY_PREFIX=${PREFIX}`,
+        "export STATE_REGION=us-east-1",
+        "export STATE_PROFILE=source",
+        "export STATE_LOCK=lockfile",
+      ]) {
+        expect(result.output).toContain(`${line}\n`);
+      }
+      for (const profile of ["source", "destination"]) {
+        const key = cloud.credentials.key(profile);
+        expect(result.output).not.toContain(key.accessKeyId);
+        expect(result.output).not.toContain(key.secretAccessKey);
+      }
+      await withClients(cloud, "source", async ({ s3 }) => {
+        const versioning = await s3.send(new GetBucketVersioningCommand({ Bucket: BUCKET }));
+        expect(versioning.Status).toBe("Enabled");
+        const encryption = await s3.send(new GetBucketEncryptionCommand({ Bucket: BUCKET }));
+        expect(encryption.ServerSideEncryptionConfiguration?.Rules?.[0].ApplyServerSideEncryptionByDefault).toEqual({
+          SSEAlgorithm: "AES256",
+        });
+        const block = await s3.send(new GetPublicAccessBlockCommand({ Bucket: BUCKET }));
+        expect(block.PublicAccessBlockConfiguration).toEqual({
+          BlockPublicAcls: true,
+          IgnorePublicAcls: true,
+          BlockPublicPolicy: true,
+          RestrictPublicBuckets: true,
+        });
+      });
+    });
+
+    it("is idempotent: a second run finds the bucket and succeeds", async () => {
+      const result = await runBootstrapState(cloud);
+
+      expect(result.code).toBe(0);
+      expect(result.output).toContain(`Bucket ${BUCKET}: exists; versioning enabled, SSE-S3, public access blocked.`);
+    });
+  });
+
+  describe("both stacks keep their state in the bucket", () => {
+    let instanceId: string;
+
+    it("deploys iam-stack: its state is the object <prefix>/iam-stack.tfstate", async () => {
+      await stackScriptOk(cloud, ["deploy", "iam-stack", "--auto-approve"]);
+
+      const state = await s3State("iam-stack");
+      expect(state.outputs.role_arn.value).toBe(
+        `arn:aws:iam::${DEFAULT_DESTINATION_ACCOUNT}:role/${DEFAULTS.roleName}`,
+      );
+    });
+
+    it("deploys ec2-stack with the source profile only, reading the role ARN from iam-stack's state in S3", async () => {
+      // GIVEN the cross-stack reference reads iam-stack's state object
+      const ec2 = JSON.parse(synthesizedStacks(cloud.outDir)["ec2-stack"]);
+      expect(ec2.data.terraform_remote_state["cross-stack-reference-input-iam-stack"]).toMatchObject({
+        backend: "s3",
+        config: { bucket: BUCKET, key: stateKey("iam-stack"), region: "us-east-1", profile: "source" },
+      });
+
+      // WHEN
+      cloud.credentials.hide("destination");
+      try {
+        await stackScriptOk(cloud, ["deploy", "ec2-stack", "--auto-approve"]);
+      } finally {
+        cloud.credentials.restore("destination");
+      }
+
+      // THEN the instance runs in the destination account and the state in S3 records it
+      const state = await s3State("ec2-stack");
+      [instanceId] = instanceIdsInState(state);
+      expect(state.outputs.instance_id.value).toBe(instanceId);
+      const seen = await withClients(cloud, "destination", (c) => describeInstance(c, instanceId));
+      expect(seen).toMatchObject({ ownerId: DEFAULT_DESTINATION_ACCOUNT, state: "running" });
+      expect(await live()).toEqual([instanceId]);
+      // Nothing went to the local state directory.
+      expect(fs.readdirSync(cloud.stateDir)).toEqual([]);
+    });
+
+    it("locks each state with a lock file next to it (use_lockfile), removed after each run", async () => {
+      const stacks = synthesizedStacks(cloud.outDir);
+      for (const json of Object.values(stacks)) {
+        const backend = JSON.parse(json).terraform.backend.s3;
+        expect(backend).toMatchObject({ bucket: BUCKET, use_lockfile: true, encrypt: true, profile: "source" });
+        expect(backend.dynamodb_table).toBeUndefined();
+        // The emulator is reached through the environment only.
+        expect(json).not.toContain("127.0.0.1");
+        expect(json).not.toMatch(/"(use_path_style|force_path_style|endpoints?)"\s*:/);
+      }
+      // The bucket is versioned: each run's lock file left a version and, once released, a delete marker.
+      const versions = await withClients(cloud, "source", ({ s3 }) =>
+        s3.send(new ListObjectVersionsCommand({ Bucket: BUCKET, Prefix: PREFIX })),
+      );
+      for (const stack of ["iam-stack", "ec2-stack"]) {
+        const lockKey = `${stateKey(stack)}.tflock`;
+        expect((versions.Versions ?? []).filter((v) => v.Key === lockKey).length).toBeGreaterThan(0);
+        expect(versions.DeleteMarkers).toEqual(
+          expect.arrayContaining([expect.objectContaining({ Key: lockKey, IsLatest: true })]),
+        );
+      }
+    });
+
+    it("a lock held by another run makes a deploy fail, saying what to do; the state is unchanged", async () => {
+      // GIVEN another run holds ec2-stack's lock
+      const lockKey = `${stateKey("ec2-stack")}.tflock`;
+      const lockInfo = {
+        ID: "0b4a4c1e-5b0e-4f58-9d55-7e0f5c7c2a11",
+        Operation: "OperationTypeApply",
+        Info: "",
+        Who: "alice@laptop",
+        Version: "1.11.4",
+        Created: "2026-01-01T09:00:00Z",
+        Path: `${BUCKET}/${stateKey("ec2-stack")}`,
+      };
+      const etag = (): Promise<string | undefined> =>
+        withClients(cloud, "source", async ({ s3 }) => {
+          return (await s3.send(new HeadObjectCommand({ Bucket: BUCKET, Key: stateKey("ec2-stack") }))).ETag;
+        });
+      const before = await etag();
+      await withClients(cloud, "source", ({ s3 }) =>
+        s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: lockKey, Body: JSON.stringify(lockInfo) })),
+      );
+      try {
+        // WHEN
+        const result = await runStackScript(cloud, ["deploy", "ec2-stack", "--auto-approve"]);
+
+        // THEN
+        expect(result.code).toBe(1);
+        expect(result.output).toContain("Error acquiring the state lock");
+        expect(result.output).toContain(
+          "✖ The state of ec2-stack is locked by another run (by alice@laptop for OperationTypeApply since " +
+            "2026-01-01 09:00:00 +0000 UTC): nothing was changed. Wait for that run to finish, then run this command again. " +
+            "If no run is active any more (one was killed), release the lock with " +
+            `\`terraform force-unlock ${lockInfo.ID}\` in ${path.join(cloud.outDir, "stacks", "ec2-stack")}.`,
+        );
+        expect(await etag()).toBe(before);
+      } finally {
+        await withClients(cloud, "source", ({ s3 }) =>
+          s3.send(new DeleteObjectCommand({ Bucket: BUCKET, Key: lockKey })),
+        );
+      }
+    });
+
+    it("destroys ec2-stack, then iam-stack (the guard reads ec2-stack's state from S3); the objects stay, empty", async () => {
+      const refused = await runStackScript(cloud, ["destroy", "iam-stack", "--auto-approve"]);
+      expect(refused.code).toBe(1);
+      expect(refused.output).toContain("Refusing to destroy iam-stack: ec2-stack still has 1 resource in its state");
+
+      await stackScriptOk(cloud, ["destroy", "ec2-stack", "--auto-approve"]);
+      await stackScriptOk(cloud, ["destroy", "iam-stack", "--auto-approve"]);
+
+      expect(await live()).toEqual([]);
+      expect(await withClients(cloud, "destination", (c) => describeRole(c, DEFAULTS.roleName))).toBeUndefined();
+      for (const stack of ["iam-stack", "ec2-stack"]) expect((await s3State(stack)).resources).toEqual([]);
+    });
+  });
+
+  describe("locking with a DynamoDB table (stateLock=dynamodb)", () => {
+    const dynamodb = (): DynamoDBClient =>
+      new DynamoDBClient({
+        endpoint: cloud.emulator.endpoint,
+        region: cloud.region,
+        credentials: cloud.credentials.key("source"),
+      });
+
+    it("bootstrap-state creates the lock table with the string hash key LockID", async () => {
+      const result = await runBootstrapState(cloud, DYNAMODB_SETTINGS);
+
+      expect(result.code).toBe(0);
+      expect(result.output).toContain(`Lock table ${TABLE}: created; hash key LockID (string).`);
+      expect(result.output).toContain(`export STATE_LOCK_TABLE=${TABLE}\n`);
+      const client = dynamodb();
+      try {
+        const { Table: table } = await client.send(new DescribeTableCommand({ TableName: TABLE }));
+        expect(table?.KeySchema).toEqual([{ AttributeName: "LockID", KeyType: "HASH" }]);
+        expect(table?.AttributeDefinitions).toEqual([{ AttributeName: "LockID", AttributeType: "S" }]);
+      } finally {
+        client.destroy();
+      }
+    });
+
+    it("iam-stack deploys with it: Terraform keeps the state's digest in the table", async () => {
+      // WHEN
+      dynamodbDeployed = true;
+      await stackScriptOk(cloud, ["deploy", "iam-stack", "--auto-approve"], {
+        env: DYNAMODB_SETTINGS,
+        outDir: dynamodbOutDir,
+      });
+
+      // THEN
+      const backend = JSON.parse(synthesizedStacks(dynamodbOutDir)["iam-stack"]).terraform.backend.s3;
+      expect(backend).toMatchObject({ dynamodb_table: TABLE, key: "e2e/dynamodb/iam-stack.tfstate" });
+      expect(backend.use_lockfile).toBeUndefined();
+      const client = dynamodb();
+      try {
+        const { Items: items } = await client.send(new ScanCommand({ TableName: TABLE }));
+        expect((items ?? []).map((i) => i.LockID.S)).toContain(`${BUCKET}/e2e/dynamodb/iam-stack.tfstate-md5`);
+      } finally {
+        client.destroy();
+      }
+      await stackScriptOk(cloud, ["destroy", "iam-stack", "--auto-approve"], {
+        env: DYNAMODB_SETTINGS,
+        outDir: dynamodbOutDir,
+      });
+      dynamodbDeployed = false;
+      expect(await withClients(cloud, "destination", (c) => describeRole(c, DEFAULTS.roleName))).toBeUndefined();
+    });
+  });
+});

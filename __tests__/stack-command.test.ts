@@ -1,0 +1,251 @@
+import {
+  cdktfArgs,
+  explainFailure,
+  managedResources,
+  npmCommand,
+  outputDir,
+  parseStackCommand,
+  refuseDestroyMessage,
+  selectStacks,
+  stackPairs,
+  StackSelection,
+  UsageError,
+} from "../scripts/lib/stack-command";
+import { configFrom } from "./helpers";
+
+const SINGLE = stackPairs(configFrom());
+const TARGETS = stackPairs(configFrom({ targets: [{ name: "blue" }, { name: "green" }] }));
+const EC2: StackSelection = { kind: "ec2", pairs: SINGLE };
+const IAM: StackSelection = { kind: "iam", pairs: SINGLE };
+
+describe("stackPairs", () => {
+  it("is the single iam-stack/ec2-stack pair without targets", () => {
+    expect(SINGLE).toEqual([{ iam: "iam-stack", ec2: "ec2-stack" }]);
+  });
+
+  it("is one pair per target, named as defineStacks names them", () => {
+    expect(TARGETS).toEqual([
+      { iam: "iam-stack-blue", ec2: "ec2-stack-blue", target: "blue" },
+      { iam: "iam-stack-green", ec2: "ec2-stack-green", target: "green" },
+    ]);
+  });
+});
+
+describe("selectStacks", () => {
+  it("selects a kind in every pair when no target is named", () => {
+    expect(selectStacks(TARGETS, "ec2-stack")).toEqual({ kind: "ec2", pairs: TARGETS });
+  });
+
+  it("selects one pair by stack name or by --target", () => {
+    expect(selectStacks(TARGETS, "iam-stack-green")).toEqual({ kind: "iam", pairs: [TARGETS[1]] });
+    expect(selectStacks(TARGETS, "iam-stack", "green")).toEqual({ kind: "iam", pairs: [TARGETS[1]] });
+  });
+
+  it("refuses unknown stacks and targets, listing the known stacks", () => {
+    expect(() => selectStacks(SINGLE, "web-stack")).toThrow(
+      new UsageError('unknown stack "web-stack"; this configuration has iam-stack, ec2-stack'),
+    );
+    expect(() => selectStacks(TARGETS, "ec2-stack-red")).toThrow(
+      'unknown stack "ec2-stack-red"; this configuration has iam-stack-blue, ec2-stack-blue, iam-stack-green, ec2-stack-green',
+    );
+    expect(() => selectStacks(TARGETS, "ec2-stack", "red")).toThrow('unknown target "red"');
+    expect(() => selectStacks(TARGETS, "ec2-stack-blue", "green")).toThrow(
+      "stack ec2-stack-blue and --target green disagree; give one of them",
+    );
+  });
+});
+
+describe("parseStackCommand", () => {
+  it("keeps the wrapper's options and passes the others, and everything after --, to cdktf", () => {
+    // WHEN
+    const command = parseStackCommand([
+      "destroy",
+      "iam-stack",
+      "--force",
+      "--auto-approve",
+      "--target=blue",
+      "--",
+      "--force",
+    ]);
+
+    // THEN
+    expect(command).toEqual({
+      action: "destroy",
+      stack: "iam-stack",
+      target: "blue",
+      force: true,
+      passThrough: ["--auto-approve", "--force"],
+    });
+  });
+
+  it("refuses an unknown action, a missing stack and --force on deploy", () => {
+    expect(() => parseStackCommand(["plan", "iam-stack"])).toThrow(/^usage: scripts\/stack.ts/);
+    expect(() => parseStackCommand(["deploy", "--auto-approve"])).toThrow(/^usage: scripts\/stack.ts/);
+    expect(() => parseStackCommand(["deploy", "iam-stack", "--force"])).toThrow("--force only applies to destroy");
+  });
+});
+
+describe("cdktfArgs", () => {
+  it("runs one half of the pair without cdktf's dependency check, and passes the rest through", () => {
+    expect(cdktfArgs("deploy", EC2, ["--auto-approve"])).toEqual([
+      "deploy",
+      "ec2-stack",
+      "--ignore-missing-stack-dependencies",
+      "--auto-approve",
+    ]);
+  });
+
+  it("names every selected stack", () => {
+    expect(cdktfArgs("destroy", { kind: "ec2", pairs: TARGETS }, [])).toEqual([
+      "destroy",
+      "ec2-stack-blue",
+      "ec2-stack-green",
+      "--ignore-missing-stack-dependencies",
+    ]);
+  });
+});
+
+describe("outputDir", () => {
+  it("finds --output in either form", () => {
+    expect(outputDir(["--auto-approve", "--output", "out"])).toBe("out");
+    expect(outputDir(["--output=out2"])).toBe("out2");
+    expect(outputDir(["--auto-approve"])).toBeUndefined();
+  });
+});
+
+describe("npmCommand", () => {
+  it("is the npm script, with --target for a target's pair", () => {
+    expect(npmCommand("deploy", "iam")).toBe("npm run deploy:iam");
+    expect(npmCommand("destroy", "iam", TARGETS[0], "--force")).toBe("npm run destroy:iam -- --target blue --force");
+  });
+});
+
+describe("managedResources", () => {
+  it("lists managed resources that have instances, not data sources or emptied resources", () => {
+    const state = JSON.stringify({
+      resources: [
+        { mode: "data", type: "aws_ami", name: "Ami", instances: [{}] },
+        { mode: "managed", type: "aws_instance", name: "Instance_43E3DA95", instances: [{}] },
+        { mode: "managed", type: "aws_eip", name: "Gone", instances: [] },
+      ],
+    });
+    expect(managedResources(state)).toEqual(["aws_instance.Instance_43E3DA95"]);
+    expect(managedResources('{"version": 4}')).toEqual([]);
+  });
+});
+
+describe("refuseDestroyMessage", () => {
+  it("names the remaining resources and both ways forward", () => {
+    expect(refuseDestroyMessage([{ pair: SINGLE[0], addresses: ["aws_instance.Instance_43E3DA95"] }])).toBe(
+      "Refusing to destroy iam-stack: ec2-stack still has 1 resource in its state (aws_instance.Instance_43E3DA95). " +
+        "ec2-stack reaches the destination account only through iam-stack's role: without it, those resources " +
+        "could no longer be changed or destroyed by this app.\n" +
+        "Destroy ec2-stack first:  npm run destroy:ec2\n" +
+        "To destroy iam-stack anyway, on purpose:  npm run destroy:iam -- --force",
+    );
+  });
+});
+
+describe("explainFailure", () => {
+  it("says to deploy iam-stack first when its state is missing", () => {
+    const output = [
+      "ec2-stack  data.terraform_remote_state.cross-stack-reference-input-iam-stack: Reading...",
+      "ec2-stack  Error: Unable to find remote state",
+      "             with data.terraform_remote_state.cross-stack-reference-input-iam-stack,",
+      "           No stored state was found for the given workspace in the given backend.",
+    ].join("\n");
+
+    expect(explainFailure(output, { action: "deploy", selection: EC2 })).toBe(
+      "iam-stack has not been deployed (no outputs in its state): run `npm run deploy:iam` first, " +
+        "then run this command again.",
+    );
+  });
+
+  it("says the same, for the target's pair, when iam-stack's state has no outputs (destroyed)", () => {
+    const output = [
+      "ec2-stack-blue  Error: Unsupported attribute",
+      '            108:             "role_arn": "${data.terraform_remote_state.cross-stack-reference-input-iam-stack-blue.outputs.cross-stack-output-aws_iam_roleCrossAccountRole_DF77EF69arn}",',
+      "           This object does not have an attribute named",
+      '           "cross-stack-output-aws_iam_roleCrossAccountRole_DF77EF69arn".',
+    ].join("\n");
+
+    expect(explainFailure(output, { action: "destroy", selection: { kind: "ec2", pairs: TARGETS } })).toBe(
+      "iam-stack-blue has not been deployed (no outputs in its state): " +
+        "run `npm run deploy:iam -- --target blue` first, then destroy again.",
+    );
+  });
+
+  it("explains a held lock with its holder and the force-unlock command", () => {
+    const output = [
+      "ec2-stack  Error: Error acquiring the state lock",
+      "           Error message: resource temporarily unavailable",
+      "           Lock Info:",
+      "             ID:        96e3491d-242e-7a25-1a7f-4a3f2ae94c18",
+      "             Path:      /state/terraform.ec2-stack.tfstate",
+      "             Operation: OperationTypeApply",
+      "             Who:       alice@laptop",
+      "             Created:   2026-11-24 14:06:25.79841691 +0000 UTC",
+    ].join("\n");
+
+    expect(explainFailure(output, { action: "deploy", selection: EC2, outDir: "out" })).toBe(
+      "The state of ec2-stack is locked by another run (by alice@laptop for OperationTypeApply since " +
+        "2026-11-24 14:06:25.79841691 +0000 UTC): nothing was changed. Wait for that run to finish, then run this " +
+        "command again. If no run is active any more (one was killed), release the lock with " +
+        "`terraform force-unlock 96e3491d-242e-7a25-1a7f-4a3f2ae94c18` in out/stacks/ec2-stack.",
+    );
+  });
+
+  it("explains an unreachable endpoint, even when Terraform wrapped the line", () => {
+    const output = [
+      "           Error: operation error STS: AssumeRole, exceeded maximum number of attempts, 3,",
+      "           https response error StatusCode: 0, RequestID: , request send failed, Post",
+      '           "http://127.0.0.1:47517/": dial tcp 127.0.0.1:47517: connect: connection',
+      "           refused",
+    ].join("\n");
+
+    expect(explainFailure(output, { action: "deploy", selection: EC2 })).toBe(
+      "Cannot reach the AWS endpoint http://127.0.0.1:47517 (connection refused). Check the network connection, " +
+        "any proxy, and AWS_ENDPOINT_URL if you set one. The state keeps whatever was done before the failure: " +
+        "run the same command again once the endpoint answers.",
+    );
+  });
+
+  it("names an unknown host", () => {
+    const output =
+      'request send failed, Post "https://sts.us-east-1.amazonaws.com/": dial tcp: lookup sts.us-east-1.amazonaws.com on 127.0.0.53:53: no such host';
+
+    expect(explainFailure(output, { action: "deploy", selection: IAM })).toMatch(
+      /^Cannot reach the AWS endpoint https:\/\/sts\.us-east-1\.amazonaws\.com \(unknown host\)\./,
+    );
+  });
+
+  it("says how to move the state when the state settings changed", () => {
+    const output = [
+      "iam-stack  Initializing the backend...",
+      "iam-stack  Error: Backend configuration changed",
+      "           A change in the backend configuration has been detected, which may require",
+      "           migrating existing state.",
+    ].join("\n");
+
+    expect(explainFailure(output, { action: "deploy", selection: IAM })).toBe(
+      "The state settings (backend, bucket, key prefix or state directory) changed since iam-stack was last run " +
+        "from cdktf.out: nothing was changed. To move the existing state to the new place, run " +
+        "`npm run deploy:iam -- --migrate-state` (Terraform copies it; see docs/state.md).",
+    );
+  });
+
+  it("says an interrupted run can be run again", () => {
+    expect(
+      explainFailure("Interrupt received.\nPlease wait for Terraform to exit", { action: "deploy", selection: EC2 }),
+    ).toBe(
+      "The run was interrupted. Terraform finished the operations in flight and saved the state: " +
+        "run the same command again to complete it.",
+    );
+  });
+
+  it("adds nothing to an output it does not recognise", () => {
+    expect(explainFailure("Error: creating IAM Role: EntityAlreadyExists", { action: "deploy", selection: IAM })).toBe(
+      undefined,
+    );
+  });
+});

@@ -1,0 +1,168 @@
+/**
+ * `npm run deploy:iam | deploy:ec2 | destroy:ec2 | destroy:iam`: one half of the iam-stack/ec2-stack
+ * pair through the real cdktf CLI, with the checks that plain `cdktf` leaves to the user.
+ *
+ *   npm run deploy:iam                       cdktf deploy iam-stack (every target's, with targets)
+ *   npm run deploy:ec2 -- --auto-approve     options other than the wrapper's own go to cdktf
+ *   npm run deploy:ec2 -- --target prod      ec2-stack-prod only
+ *   npm run destroy:iam -- --force           even though ec2-stack still has resources
+ *
+ * - Deploys or destroys one stack of a dependent pair (cdktf's --ignore-missing-stack-dependencies).
+ * - Refuses to destroy iam-stack while ec2-stack's state still has resources, unless --force.
+ * - Translates the raw errors users hit most (iam-stack not deployed, state locked, AWS endpoint
+ *   unreachable, interrupted run) into what to do, after cdktf's own output.
+ *
+ * Interrupting: Ctrl-C reaches cdktf through the terminal's process group; cdktf passes it to
+ * Terraform, which finishes the operations in flight and saves the state. This process ignores
+ * SIGINT so that it reports how the run ended; signal the whole process group to interrupt it.
+ */
+import { spawn } from "child_process";
+import * as fs from "fs";
+import * as path from "path";
+import { GetObjectCommand, S3Client } from "@aws-sdk/client-s3";
+import { AppConfig, ConfigError } from "../config";
+import { stripTerminalCodes } from "./lib/process";
+import { loadProjectConfig } from "./lib/project-config";
+import {
+  cdktfArgs,
+  DependentResources,
+  explainFailure,
+  managedResources,
+  outputDir,
+  parseStackCommand,
+  refuseDestroyMessage,
+  selectStacks,
+  stackPairs,
+  StackPairNames,
+  StackSelection,
+  UsageError,
+} from "./lib/stack-command";
+
+const PROJECT_ROOT = path.resolve(__dirname, "..");
+const CDKTF_BIN = path.join(PROJECT_ROOT, "node_modules", "cdktf-cli", "bundle", "bin", "cdktf");
+/** Makes Ctrl-C reach Terraform without cdktf abandoning it (see the module). */
+const SAFE_INTERRUPT = path.join(__dirname, "lib", "cdktf-safe-interrupt.ts");
+/** How much of the run's output is kept to explain a failure. */
+const KEPT_OUTPUT_CHARS = 1024 * 1024;
+
+/** A refusal whose message says what to do; the exit code is 1. */
+class Refusal extends Error {}
+
+/** The JSON of a stack's state, or undefined when the stack has never been deployed. */
+async function readState(config: AppConfig, stack: string): Promise<string | undefined> {
+  const { state } = config;
+  if (state.backend === "local") {
+    const file = path.join(state.dir, `terraform.${stack}.tfstate`);
+    return fs.existsSync(file) ? fs.readFileSync(file, "utf8") : undefined;
+  }
+  const s3 = new S3Client({ region: state.region, profile: state.profile });
+  try {
+    const key = `${state.keyPrefix}/${stack}.tfstate`;
+    const res = await s3.send(new GetObjectCommand({ Bucket: state.bucket!, Key: key }));
+    return await res.Body!.transformToString();
+  } catch (err) {
+    if ((err as { name?: string }).name === "NoSuchKey") return undefined;
+    throw err;
+  } finally {
+    s3.destroy();
+  }
+}
+
+/** The ec2 stacks of the selected pairs that still have resources. */
+async function dependentsWithResources(
+  config: AppConfig,
+  pairs: readonly StackPairNames[],
+): Promise<DependentResources[]> {
+  const dependents: DependentResources[] = [];
+  for (const pair of pairs) {
+    let json: string | undefined;
+    try {
+      json = await readState(config, pair.ec2);
+    } catch (err) {
+      throw new Refusal(
+        `Refusing to destroy ${pair.iam}: could not read ${pair.ec2}'s state to check that it has no resources left ` +
+          `(${(err as Error).message}). Fix access to the state, or run with --force to skip the check.`,
+      );
+    }
+    const addresses = json === undefined ? [] : managedResources(json);
+    if (addresses.length > 0) dependents.push({ pair, addresses });
+  }
+  return dependents;
+}
+
+/** Runs cdktf with the terminal's input; echoes and keeps its output. Resolves with its exit code. */
+function runCdktf(args: readonly string[]): Promise<{ code: number; output: string }> {
+  const env = { ...process.env };
+  // Piped output turns cdktf's colours off; keep them when the user is at a terminal.
+  if (process.stdout.isTTY && env.FORCE_COLOR === undefined && env.NO_COLOR === undefined) env.FORCE_COLOR = "1";
+  const node = ["--require", "ts-node/register", "--require", SAFE_INTERRUPT];
+  const child = spawn(process.execPath, [...node, CDKTF_BIN, ...args], {
+    cwd: PROJECT_ROOT,
+    env,
+    stdio: ["inherit", "pipe", "pipe"],
+  });
+  let output = "";
+  const keep = (chunk: Buffer): void => {
+    output += stripTerminalCodes(chunk.toString("utf8"));
+    if (output.length > 2 * KEPT_OUTPUT_CHARS) output = output.slice(-KEPT_OUTPUT_CHARS);
+  };
+  child.stdout!.on("data", (chunk: Buffer) => {
+    process.stdout.write(chunk);
+    keep(chunk);
+  });
+  child.stderr!.on("data", (chunk: Buffer) => {
+    process.stderr.write(chunk);
+    keep(chunk);
+  });
+  // Ctrl-C reaches cdktf through the process group; a second copy from here would make
+  // Terraform stop at once instead of finishing what it started. Other signals are passed on.
+  const ignore = (): void => undefined;
+  const forward = (signal: NodeJS.Signals) => (): void => {
+    child.kill(signal);
+  };
+  const onTerm = forward("SIGTERM");
+  const onHup = forward("SIGHUP");
+  process.on("SIGINT", ignore);
+  process.on("SIGTERM", onTerm);
+  process.on("SIGHUP", onHup);
+  return new Promise((resolve, reject) => {
+    child.once("error", reject);
+    child.once("close", (code, signal) => {
+      process.removeListener("SIGINT", ignore);
+      process.removeListener("SIGTERM", onTerm);
+      process.removeListener("SIGHUP", onHup);
+      resolve({ code: code ?? (signal === "SIGINT" ? 130 : 1), output });
+    });
+  });
+}
+
+async function main(): Promise<number> {
+  const command = parseStackCommand(process.argv.slice(2));
+  const config = loadProjectConfig();
+  const selection: StackSelection = selectStacks(stackPairs(config), command.stack, command.target);
+
+  if (command.action === "destroy" && selection.kind === "iam" && !command.force) {
+    const dependents = await dependentsWithResources(config, selection.pairs);
+    if (dependents.length > 0) throw new Refusal(refuseDestroyMessage(dependents));
+  }
+
+  const { code, output } = await runCdktf(cdktfArgs(command.action, selection, command.passThrough));
+  if (code !== 0) {
+    const outDir = outputDir(command.passThrough);
+    const explanation = explainFailure(output, { action: command.action, selection, outDir });
+    if (explanation) process.stderr.write(`\n✖ ${explanation}\n`);
+  }
+  return code;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (err: unknown) => {
+    if (err instanceof ConfigError || err instanceof UsageError || err instanceof Refusal) {
+      process.stderr.write(`${err.message}\n`);
+      process.exit(err instanceof UsageError ? 2 : 1);
+    }
+    process.stderr.write(`${(err as Error).stack ?? String(err)}\n`);
+    process.exit(1);
+  },
+);
