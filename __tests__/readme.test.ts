@@ -8,13 +8,12 @@ const scripts = JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf
 
 /** Rows of README's settings table: the first two cells of each row. */
 function settingsTableRows(): { key: string; env: string }[] {
+  const row = /^\|\s*`([a-zA-Z]+)`\s*\|\s*`([A-Z][A-Z_]+)`/;
   return readme
     .split("\n")
-    .filter((line) => /^\| `[a-zA-Z]+` \| `[A-Z_]+`/.test(line))
-    .map((line) => {
-      const [, key, env] = line.split("|").map((cell) => cell.trim().replace(/`/g, ""));
-      return { key, env: env.split(" ")[0] };
-    });
+    .map((line) => row.exec(line))
+    .filter((m): m is RegExpExecArray => m !== null)
+    .map(([, key, env]) => ({ key, env }));
 }
 
 describe("README", () => {
