@@ -60,7 +60,11 @@ describe("failure drills: interruptions and races", () => {
         for (const deadline = Date.now() + 60000; !finished && Date.now() < deadline; ) {
           [launched] = await live();
           if (launched) {
-            process.kill(-pid!, "SIGINT");
+            // The emulator has launched it; give the provider time to read RunInstances' answer
+            // and record the id (on a loaded machine that takes a moment). It then waits at least
+            // 10 s before its first poll, so the interrupt lands in that wait.
+            await new Promise((r) => setTimeout(r, 2000));
+            if (!finished) process.kill(-pid!, "SIGINT");
             return;
           }
           await new Promise((r) => setTimeout(r, 200));
