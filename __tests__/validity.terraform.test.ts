@@ -97,8 +97,10 @@ beforeAll(async () => {
   workDir = fs.mkdtempSync(path.join(os.tmpdir(), "terraform-validity-"));
   const modules: Record<string, { source: string }> = {};
   for (const [settings, context] of Object.entries(SETTINGS)) {
-    // The helpers remove the app's output directory after this file.
+    // The helpers remove the app's output directory after this file. app.synth() writes the
+    // stacks there, as `cdktf synth` does.
     const { app } = synthApp({ ...context, stateDir: path.join(workDir, "state") });
+    app.synth();
     for (const stack of STACKS) {
       const dir = path.join(app.outdir, "stacks", stack);
       stackDirs.set(`${settings}/${stack}`, dir);
