@@ -18,7 +18,7 @@ import { AwsClients, destroyClients, emulatorClients } from "../../scripts/lib/a
 import { describeInstance, describeRole, liveInstances } from "../../scripts/lib/checks";
 import { EMULATOR_DEFAULT_ACCOUNT } from "../../scripts/lib/accounts";
 import { DEFAULT_DESTINATION_ACCOUNT, LocalCloud } from "../../scripts/lib/local-cloud";
-import { closeAndCheckNoLeftovers, planExitCode, STEP_TIMEOUT_MS, withClients } from "./support";
+import { cleanUp, planExitCode, STEP_TIMEOUT_MS, withClients } from "./support";
 
 jest.setTimeout(STEP_TIMEOUT_MS);
 
@@ -52,23 +52,6 @@ function startEnforcedCloud(permissions: Permissions): Promise<LocalCloud> {
       destination: { managedPolicyArns: [IAM_FULL_ACCESS] },
     },
   });
-}
-
-/**
- * Destroys the stacks a failed test left deployed (ec2-stack first, it reads iam-stack), then
- * closes the sandbox.
- */
-async function cleanUp(cloud: LocalCloud | undefined, leftovers: ReadonlySet<string>): Promise<void> {
-  try {
-    if (cloud) {
-      cloud.credentials.restore("destination");
-      for (const stack of ["ec2-stack", "iam-stack"].filter((s) => leftovers.has(s))) {
-        await cloud.destroy([stack], { ignoreDependents: true }).catch(() => undefined);
-      }
-    }
-  } finally {
-    await closeAndCheckNoLeftovers(cloud);
-  }
 }
 
 /** Runs `fn` as the administrator of a profile's account: for checks the deployers may not make. */
@@ -121,13 +104,12 @@ describe("PERMISSIONS=least-privilege with IAM enforced", () => {
   let cloud: LocalCloud;
   let instanceId: string;
   /** Stacks that may hold resources: added before a deploy, removed after a destroy. */
-  const leftovers = new Set<string>();
 
   beforeAll(async () => {
     cloud = await startEnforcedCloud("least-privilege");
   });
 
-  afterAll(() => cleanUp(cloud, leftovers));
+  afterAll(() => cleanUp(cloud));
 
   it("the source user may learn who it is and assume the role, nothing else", async () => {
     await withClients(cloud, "source", async (c) => {
@@ -145,7 +127,6 @@ describe("PERMISSIONS=least-privilege with IAM enforced", () => {
 
   it("deploys iam-stack with a destination deployer limited to IAMFullAccess", async () => {
     // WHEN
-    leftovers.add("iam-stack");
     const outputs = await cloud.deploy(["iam-stack"]);
 
     // THEN the role carries the least-privilege policy only
@@ -159,7 +140,6 @@ describe("PERMISSIONS=least-privilege with IAM enforced", () => {
     cloud.credentials.hide("destination");
 
     // WHEN
-    leftovers.add("ec2-stack");
     const outputs = await cloud.deploy(["ec2-stack"]);
 
     // THEN
@@ -204,13 +184,11 @@ describe("PERMISSIONS=least-privilege with IAM enforced", () => {
 
   it("destroys ec2-stack through the role, and iam-stack with the destination deployer", async () => {
     await cloud.destroy(["ec2-stack"], { ignoreDependents: true });
-    leftovers.delete("ec2-stack");
     const seen = await asAdmin(cloud, "destination", (c) => describeInstance(c, instanceId));
     expect(seen?.state ?? "terminated").toBe("terminated");
 
     cloud.credentials.restore("destination");
     await cloud.destroy(["iam-stack"], { ignoreDependents: true });
-    leftovers.delete("iam-stack");
 
     expect(await withClients(cloud, "destination", (c) => describeRole(c, DEFAULTS.roleName))).toBeUndefined();
     expect(await asAdmin(cloud, "destination", (c) => liveInstances(c, MANAGED_BY))).toEqual([]);
@@ -221,16 +199,14 @@ describe("PERMISSIONS=ec2-full-access with IAM enforced", () => {
   let cloud: LocalCloud;
   let instanceId: string;
   /** Stacks that may hold resources: added before a deploy, removed after a destroy. */
-  const leftovers = new Set<string>();
 
   beforeAll(async () => {
     cloud = await startEnforcedCloud("ec2-full-access");
   });
 
-  afterAll(() => cleanUp(cloud, leftovers));
+  afterAll(() => cleanUp(cloud));
 
   it("deploys iam-stack: the role has AmazonEC2FullAccess", async () => {
-    leftovers.add("iam-stack");
     await cloud.deploy(["iam-stack"]);
 
     const role = await withClients(cloud, "destination", (c) => describeRole(c, DEFAULTS.roleName));
@@ -240,7 +216,6 @@ describe("PERMISSIONS=ec2-full-access with IAM enforced", () => {
   it("deploys ec2-stack through the role, with the destination profile absent", async () => {
     cloud.credentials.hide("destination");
 
-    leftovers.add("ec2-stack");
     const outputs = await cloud.deploy(["ec2-stack"]);
 
     instanceId = outputs["ec2-stack"].instance_id;
@@ -258,10 +233,8 @@ describe("PERMISSIONS=ec2-full-access with IAM enforced", () => {
 
   it("destroys ec2-stack through the role, and iam-stack with the destination deployer", async () => {
     await cloud.destroy(["ec2-stack"], { ignoreDependents: true });
-    leftovers.delete("ec2-stack");
     cloud.credentials.restore("destination");
     await cloud.destroy(["iam-stack"], { ignoreDependents: true });
-    leftovers.delete("iam-stack");
 
     expect(await withClients(cloud, "destination", (c) => describeRole(c, DEFAULTS.roleName))).toBeUndefined();
     expect(await asAdmin(cloud, "destination", (c) => liveInstances(c, MANAGED_BY))).toEqual([]);

@@ -71,11 +71,22 @@ export async function closeAndCheckNoLeftovers(cloud: LocalCloud | undefined): P
  * The cleanup of an end-to-end test file, for afterAll: destroys whatever is still deployed
  * (nothing, when the tests got to the end), then stops the emulator, removes the temp files
  * and checks that no process is left, also when a destroy failed.
+ *
+ * `bestEffort` names stacks deployed outside `cloud.deploy` (e.g. through the npm scripts),
+ * which the sandbox does not track: they are destroyed first, in the order given, and a
+ * failure there (a stack that was never deployed) is not an error.
  */
-export async function cleanUp(cloud: LocalCloud | undefined): Promise<void> {
+export async function cleanUp(
+  cloud: LocalCloud | undefined,
+  options: { readonly bestEffort?: readonly string[] } = {},
+): Promise<void> {
   if (!cloud) return;
   let errors: Error[] = [];
   try {
+    for (const stack of options.bestEffort ?? []) {
+      for (const { profile } of [cloud.source, ...cloud.destinations]) cloud.credentials.restore(profile);
+      await cloud.destroy([stack], { ignoreDependents: true }).catch(() => undefined);
+    }
     errors = await cloud.destroyRemaining();
   } finally {
     await closeAndCheckNoLeftovers(cloud);
