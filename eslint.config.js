@@ -12,6 +12,21 @@ module.exports = tseslint.config(
     },
   },
   {
+    // The unit specs run as one jest test file (__tests__/unit.test.ts) and share their modules:
+    // a module mock or a reset in one spec would leak into the specs after it.
+    files: ["__tests__/**/*.spec.ts"],
+    rules: {
+      "no-restricted-properties": [
+        "error",
+        ...["mock", "doMock", "unmock", "resetModules", "isolateModules", "replaceProperty"].map((property) => ({
+          object: "jest",
+          property,
+          message: "The unit specs share one module registry; pass dependencies in instead.",
+        })),
+      ],
+    },
+  },
+  {
     // Command-line scripts and benchmarks talk to the user on the console.
     files: ["scripts/**/*.ts", "bench/**/*.ts"],
     rules: { "no-console": "off" },

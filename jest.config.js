@@ -1,18 +1,21 @@
 // Three projects: fast unit tests (no Terraform, no AWS), Terraform validity of the synthesized
 // stacks (real Terraform and provider, no AWS), and end-to-end tests that deploy against a
 // local AWS emulator. `npm test` runs all three; `npm run test:unit` only the first.
+// The unit project is one test file, __tests__/unit.test.ts, that imports every `*.spec.ts`:
+// jest loads cdktf and the provider once instead of once per file (see that file for why).
 const transform = { "^.+\\.ts$": ["@swc/jest", { jsc: { target: "es2022" } }] };
 
 /** @type {import('jest').Config} */
 module.exports = {
   reporters: ["default", "<rootDir>/__tests__/summary-reporter.js"],
+  // Jest lists every test when it runs a single test file, which the unit project always is.
+  verbose: false,
   projects: [
     {
       displayName: "unit",
       testEnvironment: "node",
       roots: ["<rootDir>/__tests__"],
-      testMatch: ["**/*.test.ts"],
-      testPathIgnorePatterns: ["/node_modules/", "/e2e/", "\\.terraform\\.test\\.ts$"],
+      testMatch: ["<rootDir>/__tests__/unit.test.ts"],
       transform,
       setupFilesAfterEnv: ["<rootDir>/__tests__/setup.ts"],
     },

@@ -7,11 +7,11 @@ import * as fs from "fs";
 import * as path from "path";
 import { Command, measure, Measurement, measureOk } from "./measure";
 import { Comparison, FullTestResult, Sample } from "./results";
-import { Setup, SynthCommands } from "./setups";
+import { OneStackTests, Setup, SynthCommands } from "./setups";
 import { assertSameStacks, readStacks, Stacks } from "./synth-output";
 
-/** The test file both setups run for the warm-cache comparison: a stack's tests, with a snapshot. */
-export const SAMPLE_TEST_FILE = "__tests__/iam-stack.test.ts";
+/** The tests both setups run for the warm-cache comparison: a stack's, with a snapshot. */
+export const ONE_STACK_TESTS: OneStackTests = { file: "__tests__/iam-stack.spec.ts", describe: "IamStack" };
 
 /** What the phases run and where they may write. */
 export interface PhaseContext {
@@ -132,31 +132,26 @@ function jestSummary(label: string, m: Measurement): string {
   return summary;
 }
 
-/** The slowest test files of a jest run, from the times jest prints for slow files: "a.test.ts (5.2 s)". */
-function slowestFiles(output: string, count = 3): string {
-  const files = [...output.matchAll(/^(?:PASS|FAIL)\s+(?:\S+\s+)?(\S+\.test\.ts)\s+\((\d+(?:\.\d+)?) s\)/gm)]
-    .map((m) => ({ file: m[1], s: Number(m[2]) }))
-    .sort((a, b) => b.s - a.s)
-    .slice(0, count);
-  return files.length > 0 ? files.map((f) => `${f.file} (${f.s} s)`).join(", ") : "none over jest's 5 s threshold";
-}
-
 /** One jest run of a setup; a failing test does not stop the benchmark, it is reported. */
 interface TestRun {
   readonly sample: Sample;
   /** The `Tests:` line of jest's summary. */
   readonly summary: string;
-  readonly slowest: string;
 }
 
-async function runTests(ctx: PhaseContext, setup: Setup, cacheDir: string, round: string, file?: string) {
-  const what = `jest ${setup.name} ${file ? path.basename(file) : "unit suite"}`;
-  const m = await measure(setup.unitTests(cacheDir, file));
+/** The number of tests jest ran (passed or failed), from its summary. */
+function ranTests(summary: string): number {
+  return [...summary.matchAll(/(\d+) (?:passed|failed)/g)].reduce((sum, m) => sum + Number(m[1]), 0);
+}
+
+async function runTests(ctx: PhaseContext, setup: Setup, cacheDir: string, round: string, only?: OneStackTests) {
+  const what = `jest ${setup.name} ${only ? only.describe : "unit suite"}`;
+  const m = await measure(setup.unitTests(cacheDir, only));
   const summary = jestSummary(what, m);
-  if (file && !/^Test Suites:.*\b1 total/m.test(m.output)) throw new Error(`${what}: jest ran more than ${file}`);
+  if (only && !/^Test Suites:.*\b1 total/m.test(m.output)) throw new Error(`${what}: jest ran more than one file`);
   logRun(ctx, what, round, m);
   if (m.code !== 0) ctx.log(`    (exit ${m.code}: ${summary})`);
-  return { sample: toSample(m), summary, slowest: slowestFiles(m.output) } satisfies TestRun;
+  return { sample: toSample(m), summary } satisfies TestRun;
 }
 
 type JestCaches = Readonly<Record<Setup["name"], string>>;
@@ -173,31 +168,39 @@ async function coldSuites(ctx: PhaseContext, cache: JestCaches): Promise<Compari
   return { id: "tests-cold", title: "unit test suite, empty jest cache (1 run each)", ...cold, notes };
 }
 
-/** With warm caches: one test file in both setups and this project's suite, `rounds` times. */
+/** With warm caches: one stack's tests in both setups and this project's suite, `rounds` times. */
 async function warmRounds(ctx: PhaseContext, cache: JestCaches, rounds: number): Promise<Comparison[]> {
   const suite: Sample[] = [];
-  const file = { project: [] as Sample[], stock: [] as Sample[] };
-  const hasFile = [ctx.project, ctx.stock].every((s) => fs.existsSync(path.join(s.dir, SAMPLE_TEST_FILE)));
-  let last: TestRun | undefined;
+  const one = { project: [] as Sample[], stock: [] as Sample[] };
+  const counts = { project: new Set<number>(), stock: new Set<number>() };
   for (let round = 1; round <= rounds; round++) {
     const r = `${round}/${rounds}`;
-    for (const setup of hasFile ? [ctx.project, ctx.stock] : []) {
-      file[setup.name].push((await runTests(ctx, setup, cache[setup.name], r, SAMPLE_TEST_FILE)).sample);
+    for (const setup of [ctx.project, ctx.stock]) {
+      const run = await runTests(ctx, setup, cache[setup.name], r, ONE_STACK_TESTS);
+      one[setup.name].push(run.sample);
+      counts[setup.name].add(ranTests(run.summary));
     }
-    last = await runTests(ctx, ctx.project, cache.project, r);
-    suite.push(last.sample);
+    suite.push((await runTests(ctx, ctx.project, cache.project, r)).sample);
   }
-  const suiteNotes = [
-    "Stock: not repeated, a run takes minutes; the test file below compares the setups warm.",
-    `Slowest files of the last run: ${last?.slowest}.`,
-  ];
+  const ran = (name: Setup["name"]) => [...counts[name]].join(" / ");
+  if (ran("project") !== ran("stock")) {
+    throw new Error(`${ONE_STACK_TESTS.describe}'s tests: project ran ${ran("project")}, stock ${ran("stock")}`);
+  }
   return [
-    { id: "tests-warm", title: "unit test suite, warm jest cache", project: suite, stock: [], notes: suiteNotes },
+    {
+      id: "tests-warm",
+      title: "unit test suite, warm jest cache",
+      project: suite,
+      stock: [],
+      notes: ["Stock: not repeated, a run takes minutes; one stack's tests below compare the setups warm."],
+    },
     {
       id: "test-file-warm",
-      title: `one test file (\`${SAMPLE_TEST_FILE}\`), warm jest cache`,
-      ...file,
-      notes: hasFile ? [] : [`${SAMPLE_TEST_FILE} is missing in a setup: not measured.`],
+      title: `one stack's tests (\`${ONE_STACK_TESTS.file}\`, ${ran("project")} tests), warm jest cache`,
+      ...one,
+      notes: [
+        `Project: \`npx jest --ci --selectProjects unit -t "^${ONE_STACK_TESTS.describe} "\` (the unit suite is one test file); stock: the spec file as its own test file.`,
+      ],
     },
   ];
 }

@@ -2,9 +2,10 @@
  * The two setups the benchmark compares, as the commands a developer runs in each:
  *
  * - this project: `node --require ts-node/register main.ts` (ts-node transpiling with swc, no
- *   type-check), deep provider imports, jest with @swc/jest;
+ *   type-check), deep provider imports, jest with @swc/jest and the unit specs as one test file;
  * - stock, as `cdktf init --template typescript` sets it up: `npx ts-node main.ts` (type-checking),
- *   root namespace imports, jest with the ts-jest preset; built by {@link buildStockCopy}.
+ *   root namespace imports, jest with the ts-jest preset and each spec a test file of its own;
+ *   built by {@link buildStockCopy}.
  */
 import * as fs from "fs";
 import * as path from "path";
@@ -24,8 +25,19 @@ export interface Setup extends SynthCommands {
   readonly name: "project" | "stock";
   /** Directory of the app: the project itself, or the stock copy. */
   readonly dir: string;
-  /** The unit test suite, or only the given test file. */
-  unitTests(cacheDir: string, file?: string): Command;
+  /** The unit test suite, or only the tests of one stack. */
+  unitTests(cacheDir: string, only?: OneStackTests): Command;
+}
+
+/**
+ * The tests of one stack, as a developer runs them in each setup: this project's unit suite is
+ * one jest test file, so by test name (`-t`); stock runs the spec file as a test file of its own.
+ */
+export interface OneStackTests {
+  /** The stack's spec file, relative to the app. */
+  readonly file: string;
+  /** The name of the spec's outermost `describe`. */
+  readonly describe: string;
 }
 
 /**
@@ -48,10 +60,7 @@ function cdktfSynth(dir: string, env: NodeJS.ProcessEnv, outdir: string): Comman
   return { command: "npx", args: ["cdktf", "synth", "--output", outdir], cwd: dir, env };
 }
 
-/** Jest's arguments that select one test file (a positional pattern would be taken for a project name). */
-function onlyFile(file: string | undefined): string[] {
-  return file === undefined ? [] : ["--testPathPatterns", `${file.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}$`];
-}
+const escapeRegExp = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 
 /** This project's setup, in `dir`. */
 export function projectSetup(dir: string, env: NodeJS.ProcessEnv): Setup {
@@ -65,9 +74,17 @@ export function projectSetup(dir: string, env: NodeJS.ProcessEnv): Setup {
       env: appEnv(env, outdir),
     }),
     cdktfSynth: (outdir) => cdktfSynth(dir, env, outdir),
-    unitTests: (cacheDir, file) => ({
+    unitTests: (cacheDir, only) => ({
       command: "npx",
-      args: ["jest", "--ci", "--selectProjects", "unit", "--cacheDirectory", cacheDir, ...onlyFile(file)],
+      args: [
+        "jest",
+        "--ci",
+        "--selectProjects",
+        "unit",
+        "--cacheDirectory",
+        cacheDir,
+        ...(only ? ["--testNamePattern", `^${escapeRegExp(only.describe)} `] : []),
+      ],
       cwd: dir,
       env,
     }),
@@ -81,9 +98,16 @@ export function stockSetup(dir: string, env: NodeJS.ProcessEnv): Setup {
     dir,
     appSynth: (outdir) => ({ command: "npx", args: ["ts-node", "main.ts"], cwd: dir, env: appEnv(env, outdir) }),
     cdktfSynth: (outdir) => cdktfSynth(dir, env, outdir),
-    unitTests: (cacheDir, file) => ({
+    unitTests: (cacheDir, only) => ({
       command: "npx",
-      args: ["jest", "--ci", "--cacheDirectory", cacheDir, ...onlyFile(file)],
+      // A positional pattern would be taken for a project name: select the file by option.
+      args: [
+        "jest",
+        "--ci",
+        "--cacheDirectory",
+        cacheDir,
+        ...(only ? ["--testPathPatterns", `${escapeRegExp(only.file)}$`] : []),
+      ],
       cwd: dir,
       env,
     }),
