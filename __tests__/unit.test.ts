@@ -20,6 +20,7 @@ import "./ec2-deployer-policy.spec";
 import "./ec2-stack.spec";
 import "./hardened-instance.spec";
 import "./iam-stack.spec";
+import "./policy/ebs-volume-encrypted.spec";
 import "./policy/iam-no-wildcard-action-on-all-resources.spec";
 import "./policy/instance-no-public-ip.spec";
 import "./policy/instance-requires-imdsv2.spec";

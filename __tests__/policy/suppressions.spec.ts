@@ -32,7 +32,7 @@ describe("suppressPolicyRule", () => {
     expect(() => suppressPolicyRule(instance, "InstanceIsCheap" as PolicyRuleName, "it is")).toThrow(
       'Cannot suppress unknown policy rule "InstanceIsCheap" on stack/Server/Instance; known rules: ' +
         "TrustPolicyNoWildcardPrincipal, IamNoWildcardActionOnAllResources, InstanceRequiresImdsv2, " +
-        "InstanceRootVolumeEncrypted, InstanceNoPublicIp, TrustPolicyAccountRootNeedsCondition",
+        "InstanceRootVolumeEncrypted, EbsVolumeEncrypted, InstanceNoPublicIp, TrustPolicyAccountRootNeedsCondition",
     );
   });
 

@@ -25,7 +25,11 @@ export interface IamStatement {
   /** `Allow` or `Deny`; undefined when unknown until plan. */
   readonly effect: string | undefined;
   readonly actions: readonly string[];
+  /** `NotAction` (`not_actions`): the statement applies to every action but these. */
+  readonly notActions: readonly string[];
   readonly resources: readonly string[];
+  /** `NotResource` (`not_resources`): the statement applies to every resource but these. */
+  readonly notResources: readonly string[];
   readonly principals: readonly IamPrincipal[];
   /** How many conditions the statement has; undefined when unknown until plan. */
   readonly conditionCount: number | undefined;
@@ -71,7 +75,9 @@ export function documentStatements(attributes: Readonly<Record<string, unknown>>
       position: i + 1,
       effect: effectOf(st.effect, "Allow"),
       actions: stringList(st.actions),
+      notActions: stringList(st.not_actions),
       resources: stringList(st.resources),
+      notResources: stringList(st.not_resources),
       principals: (Array.isArray(st.principals) ? st.principals : []).map((p: Record<string, unknown> | null) => ({
         type: typeof p?.type === "string" ? p.type : "",
         identifiers: stringList(p?.identifiers),
@@ -107,7 +113,9 @@ export function jsonStatements(policy: string): IamStatement[] | undefined {
       // A statement without Effect is invalid; do not guess what IAM would make of it.
       effect: effectOf(st.Effect, undefined),
       actions: stringList(st.Action),
+      notActions: stringList(st.NotAction),
       resources: stringList(st.Resource),
+      notResources: stringList(st.NotResource),
       principals: jsonPrincipals(st.Principal),
       conditionCount:
         condition === undefined

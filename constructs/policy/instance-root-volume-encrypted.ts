@@ -1,4 +1,4 @@
-import { booleanValue, isUnknown, PolicyRule, singleBlock } from "./rule";
+import { PolicyRule, singleBlock, unlessTrue } from "./rule";
 
 /**
  * An EC2 instance's root volume must be encrypted (`root_block_device.encrypted = true`), whether
@@ -12,10 +12,10 @@ export const InstanceRootVolumeEncrypted: PolicyRule = {
     const root = singleBlock(attributes.root_block_device);
     if (root === "unknown") return [];
     const encrypted = root?.encrypted;
-    if (booleanValue(encrypted) === true || isUnknown(encrypted)) return [];
+    const actual = unlessTrue(encrypted);
+    if (actual === undefined) return [];
     // Not set on the instance: a launch template may set it.
     if (encrypted === undefined && attributes.launch_template !== undefined) return [];
-    const actual = encrypted === undefined ? "not set" : JSON.stringify(encrypted);
     return [`root_block_device.encrypted must be true but is ${actual}; set rootBlockDevice: { encrypted: true }`];
   },
 };

@@ -1,5 +1,6 @@
 import { IConstruct } from "constructs";
 import { Annotations, IAspect } from "cdktf";
+import { EbsVolumeEncrypted } from "./ebs-volume-encrypted";
 import { IamNoWildcardActionOnAllResources } from "./iam-no-wildcard-action-on-all-resources";
 import { InstanceNoPublicIp } from "./instance-no-public-ip";
 import { InstanceRequiresImdsv2 } from "./instance-requires-imdsv2";
@@ -14,6 +15,7 @@ export const ALL_POLICY_RULES: readonly PolicyRule[] = [
   IamNoWildcardActionOnAllResources,
   InstanceRequiresImdsv2,
   InstanceRootVolumeEncrypted,
+  EbsVolumeEncrypted,
   InstanceNoPublicIp,
   TrustPolicyAccountRootNeedsCondition,
 ];

@@ -21,6 +21,7 @@ export const POLICY_RULE_NAMES = [
   "IamNoWildcardActionOnAllResources",
   "InstanceRequiresImdsv2",
   "InstanceRootVolumeEncrypted",
+  "EbsVolumeEncrypted",
   "InstanceNoPublicIp",
   "TrustPolicyAccountRootNeedsCondition",
 ] as const;
@@ -111,6 +112,15 @@ export function booleanValue(value: unknown): boolean | undefined {
   if (value === true || value === "true") return true;
   if (value === false || value === "false") return false;
   return undefined;
+}
+
+/**
+ * What a finding says of a boolean argument that must be true: undefined when it is true or
+ * unknown until plan, otherwise `not set` or its value (`false`).
+ */
+export function unlessTrue(value: unknown): string | undefined {
+  if (booleanValue(value) === true || isUnknown(value)) return undefined;
+  return value === undefined ? "not set" : JSON.stringify(value);
 }
 
 // ---------------------------------------------------------------------------
