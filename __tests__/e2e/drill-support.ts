@@ -2,27 +2,18 @@
  * Helpers of the failure drills and the S3 backend test: running the project's own scripts
  * (`scripts/stack.ts`, `scripts/bootstrap-state.ts`) as users do, against a {@link LocalCloud}.
  */
-import { ChildProcess } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
-import { LocalCloud, PROJECT_ROOT } from "../../scripts/lib/local-cloud";
+import { LocalCloud, PROJECT_ROOT, SandboxRunOptions } from "../../scripts/lib/local-cloud";
 import { CommandResult, runCommand } from "../../scripts/lib/process";
 
 const STACK_SCRIPT = path.join(PROJECT_ROOT, "scripts", "stack.ts");
 const BOOTSTRAP_SCRIPT = path.join(PROJECT_ROOT, "scripts", "bootstrap-state.ts");
 
-/** Options of {@link runStackScript}. */
-export interface RunScriptOptions {
-  /** Environment on top of the sandbox's, e.g. settings. */
-  readonly env?: Readonly<Record<string, string>>;
-  /** cdktf's output directory. @default the cloud's */
-  readonly outDir?: string;
+/** Options of {@link runStackScript}; `timeoutMs` defaults to 5 minutes. */
+export interface RunScriptOptions extends SandboxRunOptions {
   /** In a process group of its own, so that a test can interrupt it as Ctrl-C does. */
   readonly detached?: boolean;
-  readonly onSpawn?: (child: ChildProcess) => void;
-  readonly onOutput?: (text: string) => void;
-  /** @default 5 minutes */
-  readonly timeoutMs?: number;
 }
 
 function log(cloud: LocalCloud, name: string, command: string, result: CommandResult): void {

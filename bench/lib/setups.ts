@@ -62,6 +62,11 @@ function cdktfSynth(dir: string, env: NodeJS.ProcessEnv, outdir: string): Comman
 
 const escapeRegExp = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 
+/** `npx jest --ci` in `dir` with its own cache directory, and `args`. */
+function jest(dir: string, env: NodeJS.ProcessEnv, cacheDir: string, args: readonly string[]): Command {
+  return { command: "npx", args: ["jest", "--ci", "--cacheDirectory", cacheDir, ...args], cwd: dir, env };
+}
+
 /** This project's setup, in `dir`. */
 export function projectSetup(dir: string, env: NodeJS.ProcessEnv): Setup {
   return {
@@ -74,20 +79,12 @@ export function projectSetup(dir: string, env: NodeJS.ProcessEnv): Setup {
       env: appEnv(env, outdir),
     }),
     cdktfSynth: (outdir) => cdktfSynth(dir, env, outdir),
-    unitTests: (cacheDir, only) => ({
-      command: "npx",
-      args: [
-        "jest",
-        "--ci",
+    unitTests: (cacheDir, only) =>
+      jest(dir, env, cacheDir, [
         "--selectProjects",
         "unit",
-        "--cacheDirectory",
-        cacheDir,
         ...(only ? ["--testNamePattern", `^${escapeRegExp(only.describe)} `] : []),
-      ],
-      cwd: dir,
-      env,
-    }),
+      ]),
   };
 }
 
@@ -98,19 +95,9 @@ export function stockSetup(dir: string, env: NodeJS.ProcessEnv): Setup {
     dir,
     appSynth: (outdir) => ({ command: "npx", args: ["ts-node", "main.ts"], cwd: dir, env: appEnv(env, outdir) }),
     cdktfSynth: (outdir) => cdktfSynth(dir, env, outdir),
-    unitTests: (cacheDir, only) => ({
-      command: "npx",
-      // A positional pattern would be taken for a project name: select the file by option.
-      args: [
-        "jest",
-        "--ci",
-        "--cacheDirectory",
-        cacheDir,
-        ...(only ? ["--testPathPatterns", `${escapeRegExp(only.file)}$`] : []),
-      ],
-      cwd: dir,
-      env,
-    }),
+    // A positional pattern would be taken for a project name: select the file by option.
+    unitTests: (cacheDir, only) =>
+      jest(dir, env, cacheDir, only ? ["--testPathPatterns", `${escapeRegExp(only.file)}$`] : []),
   };
 }
 

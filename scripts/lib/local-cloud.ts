@@ -94,6 +94,18 @@ const ADMIN_POLICY = "arn:aws:iam::aws:policy/AdministratorAccess";
 /** Keys of the accounts' administrators under enforced IAM: never in the file cdktf reads. */
 const ADMIN_CREDENTIALS = "admin-credentials";
 
+/** How a command runs in the sandbox: the cdktf CLI, or the project's scripts that run it. */
+export interface SandboxRunOptions {
+  /** Environment on top of the sandbox's, e.g. settings. */
+  readonly env?: Readonly<Record<string, string>>;
+  /** cdktf's output directory. @default the sandbox's */
+  readonly outDir?: string;
+  /** @default 10 minutes for the cdktf CLI */
+  readonly timeoutMs?: number;
+  readonly onSpawn?: (child: ChildProcess) => void;
+  readonly onOutput?: (text: string) => void;
+}
+
 /**
  * A local two-(or more-)account AWS: the emulator, a deployer user with a key in each
  * account, a credentials file with one profile per account, a Terraform CLI config that
@@ -229,12 +241,7 @@ export class LocalCloud {
   /** Runs the cdktf CLI in the project with the sandbox's environment. */
   async cdktf(
     args: readonly string[],
-    options: {
-      readonly env?: Readonly<Record<string, string>>;
-      readonly outDir?: string;
-      readonly timeoutMs?: number;
-      readonly onSpawn?: (child: ChildProcess) => void;
-      readonly onOutput?: (text: string) => void;
+    options: SandboxRunOptions & {
       /** Name of the log file under logDir. */
       readonly log?: string;
     } = {},
