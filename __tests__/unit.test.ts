@@ -31,6 +31,7 @@ import "./policy/trust-policy-account-root-needs-condition.spec";
 import "./policy/trust-policy-no-wildcard-principal.spec";
 import "./readme.spec";
 import "./stack-command.spec";
+import "./token-traces.spec";
 
 describe("the unit suite", () => {
   it("runs every spec file under __tests__", () => {
