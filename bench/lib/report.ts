@@ -125,12 +125,15 @@ function fullTestSection(full: FullTestResult): string[] {
   ];
 }
 
-/** The machine and the load on it, for the end of a report: numbers from a busy machine are flagged. */
+/**
+ * The machine and the load on it, for the end of a report. The load before the run is other
+ * work, and flagged when it exceeds the CPUs; the load after includes the benchmark's own.
+ */
 export function machineAndLoad(m: Machine, load: Results["load"]): string[] {
-  const busy = load.before > m.cpuCount || load.after > m.cpuCount;
+  const busy = load.before > m.cpuCount;
   return [
     `Machine: ${m.cpuModel}, ${m.cpuCount} CPUs, ${m.memoryGiB} GiB; node ${m.node}, terraform ${m.terraform}; ${m.date}.`,
-    `Load average (1 min) before/after: ${load.before.toFixed(2)} / ${load.after.toFixed(2)}` +
+    `Load average (1 min) before/after (after includes the benchmark's own): ${load.before.toFixed(2)} / ${load.after.toFixed(2)}` +
       (busy ? " — **the machine was busy with other work: timings are inflated and noisy.**" : "."),
   ];
 }
