@@ -1,6 +1,9 @@
 import { App } from "cdktf";
 import { defineStacks } from "./app";
 import { ConfigError, loadConfig } from "./config";
+import { formatTokenTracesPlainly } from "./token-traces";
+
+formatTokenTracesPlainly();
 
 const app = new App();
 try {

@@ -33,6 +33,7 @@ import "./prerequisites.spec";
 import "./readme.spec";
 import "./stack-command.spec";
 import "./terraform-cli-config.spec";
+import "./token-traces.spec";
 
 describe("the unit suite", () => {
   it("runs every spec file under __tests__", () => {

@@ -1,8 +1,13 @@
 /**
- * `npm run bench`: this project's setup against the stock CDKTF setup (`cdktf init --template
- * typescript`), in one run: app synth, `cdktf synth`, the unit tests, and the local end-to-end
- * flow. Writes bench/results/latest.md (and the raw data to latest.json) and prints the table.
- * bench/README.md says what is measured and how.
+ * `npm run bench`, in one run:
+ *
+ * - this project's setup against the stock CDKTF setup (`cdktf init --template typescript`): app
+ *   synth, `cdktf synth`, the unit tests, and the local end-to-end flow; writes
+ *   bench/results/latest.md (and the raw data to latest.json);
+ * - the scale benchmark: synth of 1 to 50 targets, deploy and destroy of 1 and 5 targets against
+ *   the emulator; writes bench/results/scale.md (and scale.json) and README's summary of it.
+ *
+ * Prints the tables and the targets. bench/README.md says what is measured and how.
  */
 import * as fs from "fs";
 import * as os from "os";
@@ -11,8 +16,12 @@ import { benchE2e } from "./lib/e2e";
 import { describeMachine } from "./lib/machine";
 import { Options, parseOptions, USAGE } from "./lib/options";
 import { benchAppSynth, benchCdktfSynth, benchFullTest, benchUnitTests, PhaseContext } from "./lib/phases";
+import { writeReadmeSummary } from "./lib/readme";
 import { checkTargets, renderMarkdown } from "./lib/report";
-import { Comparison, E2eResult, FullTestResult, Results } from "./lib/results";
+import { Comparison, DeployScale, E2eResult, FullTestResult, Results, ScaleResults, Target } from "./lib/results";
+import { benchScaleDeploy } from "./lib/scale-deploy";
+import { checkScaleTargets, renderReadmeSummary, renderScaleMarkdown } from "./lib/scale-report";
+import { benchScaleAppSynth, benchScaleCliSynth } from "./lib/scale-synth";
 import { benchEnv, emptyApp, projectSetup, stockSetup } from "./lib/setups";
 import { buildStockCopy } from "./lib/stock-copy";
 
@@ -61,11 +70,11 @@ async function optionalRuns(ctx: PhaseContext, options: Options): Promise<[FullT
   return [fullTest, e2e];
 }
 
-function writeResults(results: Results): string {
+/** Writes `<name>.md` and the raw data `<name>.json` to bench/results; returns the Markdown. */
+function writeResults(name: string, markdown: string, data: unknown): string {
   fs.mkdirSync(RESULTS_DIR, { recursive: true });
-  const markdown = renderMarkdown(results);
-  fs.writeFileSync(path.join(RESULTS_DIR, "latest.md"), markdown);
-  fs.writeFileSync(path.join(RESULTS_DIR, "latest.json"), `${JSON.stringify(results, null, 2)}\n`);
+  fs.writeFileSync(path.join(RESULTS_DIR, `${name}.md`), markdown);
+  fs.writeFileSync(path.join(RESULTS_DIR, `${name}.json`), `${JSON.stringify(data, null, 2)}\n`);
   return markdown;
 }
 
@@ -89,6 +98,50 @@ async function bench(options: Options, tmp: string): Promise<Results> {
   };
 }
 
+/** The scale benchmark: synth of 1 to 50 targets, deploy and destroy of 1 and 5. */
+async function benchScale(options: Options, tmp: string): Promise<ScaleResults> {
+  const started = Date.now();
+  const loadBefore = os.loadavg()[0];
+  const machine = describeMachine();
+  const ctx = { projectRoot: PROJECT_ROOT, tmp, env: benchEnv(path.join(tmp, "scale-state")), log };
+  log(`\nScale: app synth of 1 to 50 targets, ${options.rounds} rounds`);
+  const appSynth = await benchScaleAppSynth(ctx, options.rounds);
+  log(`\nScale: cdktf synth of 1 and 50 targets, ${options.slowRounds} rounds`);
+  const cliSynth = await benchScaleCliSynth(ctx, options.slowRounds);
+  let deploy: DeployScale = { status: "skipped", reason: "`--no-e2e` was given" };
+  if (options.e2e) {
+    log(`\nScale: deploy and destroy of 1 and 5 targets against the emulator, ${options.deployRounds} rounds`);
+    deploy = await benchScaleDeploy(options.deployRounds, log);
+  }
+  return {
+    machine,
+    load: { before: loadBefore, after: os.loadavg()[0] },
+    durationMs: Date.now() - started,
+    appSynth,
+    cliSynth,
+    deploy,
+    targets: checkScaleTargets({ appSynth, deploy }),
+  };
+}
+
+/** Runs the parts the options ask for, writes their results; returns the targets checked. */
+async function runParts(options: Options, tmp: string): Promise<Target[]> {
+  const targets: Target[] = [];
+  if (options.parts !== "scale") {
+    const results = await bench(options, tmp);
+    console.log(`\n${writeResults("latest", renderMarkdown(results), results)}`);
+    targets.push(...results.targets);
+  }
+  if (options.parts !== "comparison") {
+    const scale = await benchScale(options, tmp);
+    console.log(`\n${writeResults("scale", renderScaleMarkdown(scale), scale)}`);
+    await writeReadmeSummary(path.join(PROJECT_ROOT, "README.md"), renderReadmeSummary(scale));
+    console.log("Written README.md's summary of the scale benchmark.");
+    targets.push(...scale.targets);
+  }
+  return targets;
+}
+
 async function main(): Promise<void> {
   const options = parseOptions(process.argv.slice(2));
   if (!options) {
@@ -104,11 +157,9 @@ async function main(): Promise<void> {
     process.exit(130);
   });
   try {
-    const results = await bench(options, tmp);
-    const markdown = writeResults(results);
-    console.log(`\n${markdown}`);
-    console.log(`Written to ${path.relative(process.cwd(), path.join(RESULTS_DIR, "latest.md"))}.`);
-    for (const t of results.targets) console.log(`${t.pass ? "PASS" : "FAIL"} ${t.name}: ${t.detail}`);
+    const targets = await runParts(options, tmp);
+    console.log(`Written to ${path.relative(process.cwd(), RESULTS_DIR)}/.`);
+    for (const t of targets) console.log(`${t.pass ? "PASS" : "FAIL"} ${t.name}: ${t.detail}`);
   } finally {
     cleanUp();
     if (options.keep) console.log(`Kept ${tmp}.`);

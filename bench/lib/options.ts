@@ -2,17 +2,25 @@
 
 export const USAGE = `usage: npm run bench [-- options]
 
-  --rounds N        rounds of the app synth comparison (default 5)
-  --slow-rounds N   rounds of the cdktf synth and warm test comparisons (default 3)
-  --no-e2e          skip the local end-to-end flow (deploy and destroy, about a minute)
-  --full            also run \`npm test\` once (this project only; takes minutes)
-  --keep            keep the temp dir with the stock copy
-  --help            this text`;
+  --rounds N          rounds of the app synth measurements (default 5)
+  --slow-rounds N     rounds of the cdktf synth and warm test measurements (default 3)
+  --deploy-rounds N   runs of the deploy and destroy of 5 targets, each between two of 1 target (default 1)
+  --scale             only the scale benchmark (synth of 1 to 50 targets, deploy of 1 and 5)
+  --no-scale          without the scale benchmark
+  --no-e2e            nothing against the emulator: no local end-to-end flow, no deploy of 1 and 5 targets
+  --full              also run \`npm test\` once (this project only; takes minutes)
+  --keep              keep the temp dir with the stock copy
+  --help              this text`;
+
+/** Which parts run: the comparison with the stock setup, the scale benchmark, or both. */
+export type Parts = "both" | "comparison" | "scale";
 
 /** What a run does. */
 export interface Options {
   readonly rounds: number;
   readonly slowRounds: number;
+  readonly deployRounds: number;
+  readonly parts: Parts;
   readonly e2e: boolean;
   readonly full: boolean;
   readonly keep: boolean;
@@ -27,12 +35,23 @@ function count(flag: string, value: string | undefined): number {
 
 /** Parses the arguments; throws with the usage on anything unknown. `undefined` means: print the usage. */
 export function parseOptions(args: readonly string[]): Options | undefined {
-  let options: Options = { rounds: 5, slowRounds: 3, e2e: true, full: false, keep: false };
+  let options: Options = {
+    rounds: 5,
+    slowRounds: 3,
+    deployRounds: 1,
+    parts: "both",
+    e2e: true,
+    full: false,
+    keep: false,
+  };
   for (let i = 0; i < args.length; i++) {
     const arg = args[i];
     if (arg === "--help" || arg === "-h") return undefined;
     else if (arg === "--rounds") options = { ...options, rounds: count(arg, args[++i]) };
     else if (arg === "--slow-rounds") options = { ...options, slowRounds: count(arg, args[++i]) };
+    else if (arg === "--deploy-rounds") options = { ...options, deployRounds: count(arg, args[++i]) };
+    else if (arg === "--scale") options = { ...options, parts: "scale" };
+    else if (arg === "--no-scale") options = { ...options, parts: "comparison" };
     else if (arg === "--no-e2e") options = { ...options, e2e: false };
     else if (arg === "--e2e") options = { ...options, e2e: true };
     else if (arg === "--full") options = { ...options, full: true };

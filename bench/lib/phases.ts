@@ -32,15 +32,18 @@ function toSample(m: Measurement): Sample {
   return { ms: m.ms, peakMB: m.peakMB };
 }
 
-function logRun(ctx: PhaseContext, what: string, round: string, m: Measurement): void {
-  ctx.log(
-    `  ${what.padEnd(34)} ${round.padEnd(10)} ${seconds(m.ms).padStart(9)} ${m.peakMB.toFixed(0).padStart(6)} MB`,
-  );
+/** The progress line of one measured run. */
+export function runLine(what: string, round: string, m: Sample): string {
+  return `  ${what.padEnd(34)} ${round.padEnd(10)} ${seconds(m.ms).padStart(9)} ${m.peakMB.toFixed(0).padStart(6)} MB`;
 }
 
-/** Runs a synth into a fresh output directory; returns its time and the stacks it wrote. */
-async function synthOnce(label: string, command: (outdir: string) => Command, ctx: PhaseContext) {
-  const outdir = fs.mkdtempSync(path.join(ctx.tmp, "out-"));
+function logRun(ctx: PhaseContext, what: string, round: string, m: Measurement): void {
+  ctx.log(runLine(what, round, m));
+}
+
+/** Runs a synth into a fresh output directory under `tmp`; returns its time and the stacks it wrote. */
+export async function synthOnce(label: string, command: (outdir: string) => Command, tmp: string) {
+  const outdir = fs.mkdtempSync(path.join(tmp, "out-"));
   try {
     const m = await measureOk(label, command(outdir));
     return { m, stacks: readStacks(outdir) };
@@ -64,7 +67,7 @@ async function compareSynth(
   for (let round = 1; round <= rounds; round++) {
     for (const setup of [ctx.project, ctx.stock]) {
       const label = `${kind} ${setup.name}`;
-      const { m, stacks } = await synthOnce(label, (outdir) => setup[kind](outdir), ctx);
+      const { m, stacks } = await synthOnce(label, (outdir) => setup[kind](outdir), ctx.tmp);
       expected ??= stacks;
       assertSameStacks(expected, stacks, `${label}, round ${round}: the stock copy is not the same app`);
       samples[setup.name].push(toSample(m));

@@ -1,6 +1,7 @@
 /** The issue's targets, checked, and the Markdown report of a run. */
 import * as fs from "fs";
 import * as path from "path";
+import { Machine } from "./machine";
 import { Comparison, E2eResult, FullTestResult, medianMs, peakMB, Results, Target } from "./results";
 
 const APP_SYNTH_MAX_RATIO = 0.25;
@@ -14,12 +15,14 @@ function find(comparisons: readonly Comparison[], id: string): Comparison {
   return c;
 }
 
-function secs(ms: number): string {
+/** A duration for the tables: "0.47 s", "18.1 s", "–" for none. */
+export function secs(ms: number): string {
   if (Number.isNaN(ms)) return "–";
   return ms < 10_000 ? `${(ms / 1000).toFixed(2)} s` : `${(ms / 1000).toFixed(1)} s`;
 }
 
-function mb(value: number): string {
+/** Memory for the tables: "184 MB", "–" for none. */
+export function mb(value: number): string {
   return Number.isNaN(value) ? "–" : `${value.toFixed(0)} MB`;
 }
 
@@ -122,13 +125,22 @@ function fullTestSection(full: FullTestResult): string[] {
   ];
 }
 
-function machineLines(r: Results): string[] {
-  const m = r.machine;
-  const busy = r.load.before > m.cpuCount || r.load.after > m.cpuCount;
+/**
+ * The machine and the load on it, for the end of a report. The load before the run is other
+ * work, and flagged when it exceeds the CPUs; the load after includes the benchmark's own.
+ */
+export function machineAndLoad(m: Machine, load: Results["load"]): string[] {
+  const busy = load.before > m.cpuCount;
   return [
     `Machine: ${m.cpuModel}, ${m.cpuCount} CPUs, ${m.memoryGiB} GiB; node ${m.node}, terraform ${m.terraform}; ${m.date}.`,
-    `Load average (1 min) before/after: ${r.load.before.toFixed(2)} / ${r.load.after.toFixed(2)}` +
+    `Load average (1 min) before/after (after includes the benchmark's own): ${load.before.toFixed(2)} / ${load.after.toFixed(2)}` +
       (busy ? " — **the machine was busy with other work: timings are inflated and noisy.**" : "."),
+  ];
+}
+
+function machineLines(r: Results): string[] {
+  return [
+    ...machineAndLoad(r.machine, r.load),
     `Rounds: ${r.rounds} (app synth), ${r.slowRounds} (cdktf synth, warm tests), alternating this project and stock; ` +
       `the whole run took ${secs(r.durationMs)}.`,
   ];

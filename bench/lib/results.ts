@@ -1,5 +1,6 @@
 /** What a benchmark run found: the measurements, and the statistics the report shows. */
 import { Machine } from "./machine";
+import { ExecutableCpu } from "./measure";
 
 /** One run of a command. */
 export interface Sample {
@@ -74,4 +75,69 @@ export function medianMs(samples: readonly Sample[]): number {
 /** Highest peak memory of the samples; NaN without samples. */
 export function peakMB(samples: readonly Sample[]): number {
   return samples.length === 0 ? NaN : Math.max(...samples.map((s) => s.peakMB));
+}
+
+/** App synth (or `cdktf synth`) of a configuration with a number of targets. */
+export interface ScaleSynthRow {
+  readonly targets: number;
+  /** Stacks the synth wrote: two per target. */
+  readonly stacks: number;
+  readonly samples: readonly Sample[];
+}
+
+/** The time of a cdktf deploy or destroy, split where its output shows the phases change. */
+export interface CommandPhases {
+  /** From the start to the first stack's `terraform init`: the CLI's start-up and the app synth. */
+  readonly synthMs: number;
+  /** `terraform init` of every selected stack, which cdktf runs one stack after another. */
+  readonly initMs: number;
+  /** From the first stack's plan to the end: plan and apply (or destroy) of the stacks, run at once, and their outputs. */
+  readonly runMs: number;
+}
+
+/** One cdktf command of a deploy round. */
+export interface CommandRun {
+  /** What was run, e.g. `cdktf deploy 'iam-stack-*'`. */
+  readonly command: string;
+  readonly ms: number;
+  /** Peak memory of the benchmark's whole process tree: the emulator, the CLI, the app, terraform, the providers. */
+  readonly peakMB: number;
+  /** Undefined where the output did not show the phases. */
+  readonly phases?: CommandPhases;
+  /** CPU seconds by executable (the emulator included, the benchmark itself left out). */
+  readonly cpu: readonly ExecutableCpu[];
+}
+
+/** One deploy and destroy of a number of targets, each in its own account, in a fresh emulator. */
+export interface DeployRound {
+  readonly targets: number;
+  readonly round: number;
+  /** The deploy commands, in order. */
+  readonly deploy: readonly CommandRun[];
+  /** The destroy commands, in order. */
+  readonly destroy: readonly CommandRun[];
+}
+
+/** The deploy part of the scale benchmark, or why it did not run. */
+export type DeployScale =
+  | { readonly status: "skipped"; readonly reason: string }
+  | {
+      readonly status: "passed" | "failed";
+      readonly rounds: readonly DeployRound[];
+      /** `--parallelism` of `cdktf deploy`, as its `--help` states it. */
+      readonly parallelismDefault: string;
+      readonly error?: string;
+    };
+
+/** Everything one run of the scale benchmark measured. */
+export interface ScaleResults {
+  readonly machine: Machine;
+  readonly load: { readonly before: number; readonly after: number };
+  readonly durationMs: number;
+  /** App synth, by number of targets. */
+  readonly appSynth: readonly ScaleSynthRow[];
+  /** `cdktf synth`, by number of targets. */
+  readonly cliSynth: readonly ScaleSynthRow[];
+  readonly deploy: DeployScale;
+  readonly targets: readonly Target[];
 }
