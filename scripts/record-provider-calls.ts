@@ -97,7 +97,7 @@ async function main(): Promise<void> {
   try {
     const recorded = await record(cloud);
     const options = (await prettier.resolveConfig(RECORDED_CALLS_FILE)) ?? {};
-    const text = await prettier.format(JSON.stringify(recorded), { ...options, parser: "json" });
+    const text = await prettier.format(JSON.stringify(recorded, null, 2), { ...options, parser: "json" });
     fs.writeFileSync(RECORDED_CALLS_FILE, text);
     const actions = new Set(recorded.calls.map((c) => c.action));
     console.log(

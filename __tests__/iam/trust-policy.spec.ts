@@ -51,7 +51,8 @@ type Row = [string, Attempt, Verdict];
 
 /** Runs the rows against the scenario of `context`. */
 function rows(context: Context, cases: Row[]): void {
-  it.each(cases)("%s: %s", async (_name, a, verdict) => {
+  const named = cases.map(([name, a, verdict]) => [name, verdict, a] as const);
+  it.each(named)("%s: %s", async (_name, verdict, a) => {
     expect(await attempt(scenario(context), a)).toBe(verdict);
   });
 }
