@@ -18,6 +18,12 @@ jest.setTimeout(STEP_TIMEOUT_MS);
 
 /** Terraform's line when it starts creating the instance. */
 const CREATING_INSTANCE = /aws_instance\.\S+ \(Instance\/Instance\): Creating\.\.\./;
+/**
+ * The provider's debug line when it starts waiting for a launched instance to run: by then
+ * RunInstances has answered and the provider holds the instance's id. Interrupting in that wait
+ * is deterministic however loaded the machine is (a fixed delay after the launch was not).
+ */
+const WAITING_FOR_RUNNING = /Waiting for state to become: \[running\]/;
 
 describe("failure drills: interruptions and races", () => {
   let cloud: LocalCloud;
@@ -42,20 +48,19 @@ describe("failure drills: interruptions and races", () => {
     let launched: string | undefined;
 
     beforeAll(async () => {
-      // GIVEN a deploy of ec2-stack whose instance has been launched (RunInstances answered)
-      // and that waits for it to run, as the provider does for at least 10 s
+      // GIVEN a deploy of ec2-stack whose instance has been launched (RunInstances answered,
+      // the provider recorded the id) and that waits for it to run, as the provider does for
+      // at least 10 s: its debug log says when that wait starts
       // WHEN its process group gets SIGINT, as a terminal's Ctrl-C sends it
+      const providerLog = path.join(cloud.dir, "interrupted-deploy-provider.log");
       let pid: number | undefined;
       let watching: Promise<void> | undefined;
       let finished = false;
-      const interruptOnceLaunched = async (): Promise<void> => {
-        for (const deadline = Date.now() + 60000; !finished && Date.now() < deadline; ) {
-          [launched] = await live();
-          if (launched) {
-            // The emulator has launched it; give the provider time to read RunInstances' answer
-            // and record the id (on a loaded machine that takes a moment). It then waits at least
-            // 10 s before its first poll, so the interrupt lands in that wait.
-            await new Promise((r) => setTimeout(r, 2000));
+      const interruptOnceWaiting = async (): Promise<void> => {
+        for (const deadline = Date.now() + 120000; !finished && Date.now() < deadline; ) {
+          const log = fs.existsSync(providerLog) ? fs.readFileSync(providerLog, "utf8") : "";
+          if (WAITING_FOR_RUNNING.test(log)) {
+            [launched] = await live();
             if (!finished) process.kill(-pid!, "SIGINT");
             return;
           }
@@ -64,9 +69,10 @@ describe("failure drills: interruptions and races", () => {
       };
       interrupted = await runStackScript(cloud, ["deploy", "ec2-stack", "--auto-approve"], {
         detached: true,
+        env: { TF_LOG_PROVIDER: "DEBUG", TF_LOG_PATH: providerLog },
         onSpawn: (child) => (pid = child.pid),
         onOutput: (text) => {
-          if (!watching && CREATING_INSTANCE.test(text)) watching = interruptOnceLaunched();
+          if (!watching && CREATING_INSTANCE.test(text)) watching = interruptOnceWaiting();
         },
       });
       finished = true;

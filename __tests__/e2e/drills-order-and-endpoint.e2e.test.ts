@@ -11,6 +11,7 @@ import { DEFAULTS } from "../../config";
 import { describeRole, liveInstances } from "../../scripts/lib/checks";
 import { freePort } from "../../scripts/lib/emulator";
 import { LocalCloud } from "../../scripts/lib/local-cloud";
+import { CommandResult } from "../../scripts/lib/process";
 import { MANAGED_BY } from "../../stacks/tags";
 import { instanceIdsInState, localStateFile, readLocalState, runStackScript, stackScriptOk } from "./drill-support";
 import { cleanUp, planExitCode, STEP_TIMEOUT_MS, withClients } from "./support";
@@ -78,25 +79,34 @@ describe("failure drills: wrong order and an unreachable endpoint", () => {
   });
 
   describe("the AWS endpoint cannot be reached", () => {
+    const STACKS = ["iam-stack", "ec2-stack"];
     let closedPort: number;
+    /** Each stack's state before its deploy, and how that deploy ended. */
+    const runs = new Map<string, { before: string | undefined; result: CommandResult }>();
 
     beforeAll(async () => {
       await stackScriptOk(cloud, ["deploy", "iam-stack", "--auto-approve"]);
       // A loopback port that nothing listens on: the emulator keeps running, and its data.
       closedPort = await freePort();
+      // GIVEN each stack's state; WHEN both deploy against the closed port, at the same time
+      // (each mostly waits for the SDK's retries), each with its own output directory
+      await Promise.all(
+        STACKS.map(async (stack) => {
+          const before = stateText(stack);
+          const result = await runStackScript(cloud, ["deploy", stack, "--auto-approve"], {
+            env: { AWS_ENDPOINT_URL: `http://127.0.0.1:${closedPort}` },
+            outDir: path.join(cloud.dir, `unreachable-${stack}`),
+          });
+          runs.set(stack, { before, result });
+        }),
+      );
     });
 
-    it.each(["iam-stack", "ec2-stack"])(
+    it.each(STACKS)(
       "a deploy of %s fails in bounded time, saying the endpoint cannot be reached; the state is unchanged",
       async (stack) => {
-        // GIVEN
-        const before = stateText(stack);
+        const { before, result } = runs.get(stack)!;
         const endpoint = `http://127.0.0.1:${closedPort}`;
-
-        // WHEN
-        const result = await runStackScript(cloud, ["deploy", stack, "--auto-approve"], {
-          env: { AWS_ENDPOINT_URL: endpoint },
-        });
 
         // THEN
         expect(result.code).toBe(1);
