@@ -88,7 +88,7 @@ async function record(cloud: LocalCloud): Promise<RecordedCalls> {
 }
 
 async function main(): Promise<void> {
-  const missing = checkPrerequisites();
+  const { missing } = checkPrerequisites();
   if (missing.length > 0) {
     for (const m of missing) console.error(`missing: ${m.what}\n  fix: ${m.fix}`);
     process.exit(1);
