@@ -11,6 +11,7 @@
  * keeps the two in step).
  */
 import * as path from "path";
+import { MANAGED_BY_KEY } from "./stacks/tags";
 
 /** Which permissions the cross-account role grants in the destination account. */
 export type Permissions = "ec2-full-access" | "least-privilege";
@@ -29,7 +30,9 @@ export interface RoleSettings {
   readonly path: string;
   /** Principals allowed to assume the role; empty means the whole source account (`:root`). */
   readonly trustedPrincipalArns: readonly string[];
-  /** Required `sts:ExternalId`, passed by the ec2-stack provider too. */
+  /** External ids the trust policy accepts (`sts:ExternalId`, any one of them); empty means no condition. */
+  readonly externalIds: readonly string[];
+  /** The external id the ec2-stack provider sends: one of `externalIds`. */
   readonly externalId?: string;
   /** Whether the trust policy requires MFA. */
   readonly requireMfa: boolean;
@@ -37,8 +40,16 @@ export interface RoleSettings {
   readonly mfaMaxAgeSeconds?: number;
   /** Required `aws:PrincipalOrgID` of the caller. */
   readonly principalOrgId?: string;
-  /** Role's maximum session duration, and the session duration the ec2-stack provider asks for. */
+  /** Whether the trust policy refuses sessions without a source identity (`sts:SourceIdentity`). */
+  readonly requireSourceIdentity: boolean;
+  /** Source identity the ec2-stack provider sets on its session. */
+  readonly sourceIdentity?: string;
+  /** Session tags the ec2-stack provider passes. */
+  readonly sessionTags: Readonly<Record<string, string>>;
+  /** Role's maximum session duration. */
   readonly maxSessionDurationSeconds?: number;
+  /** Session duration the ec2-stack provider asks for; at most the role's maximum. */
+  readonly sessionDurationSeconds?: number;
   /** Permissions boundary of the role. */
   readonly permissionsBoundaryArn?: string;
   /** The permissions the role grants. */
@@ -172,6 +183,9 @@ const PRINCIPAL_ARN_RE = new RegExp(
   `^arn:${PARTITION}:(?:iam::\\d{12}:(?:root|(?:user|role)/(?:[\\w+=,.@-]+/)*[\\w+=,.@-]{1,128})|sts::\\d{12}:assumed-role/[\\w+=,.@-]{1,64}/[\\w+=,.@-]{2,64})$`,
 );
 const EXTERNAL_ID_RE = /^[\w+=,.@:/-]{2,1224}$/;
+const SOURCE_IDENTITY_RE = /^[\w+=,.@-]{2,64}$/;
+/** Principals whose sessions are role sessions: assuming another role from them is role chaining. */
+const ROLE_PRINCIPAL_RE = /:(?:role\/|assumed-role\/)/;
 const ORG_ID_RE = /^o-[a-z0-9]{10,32}$/;
 const INSTANCE_TYPE_RE = /^[a-z][a-z0-9-]*\d[a-z0-9-]*\.[a-z0-9]+$/;
 const AMI_OWNER_ALIASES = ["amazon", "aws-marketplace", "self"];
@@ -184,7 +198,11 @@ const TABLE_RE = /^[A-Za-z0-9_.-]{3,255}$/;
 // Terraform's S3 backend rejects a key that starts with "/" or contains "//".
 const KEY_PREFIX_RE = /^(?!\/)(?!.*\/\/)[A-Za-z0-9!_.*'()/-]{1,512}$/;
 /** Tags this app sets itself. */
-const RESERVED_TAG_KEYS = ["Name", "ManagedBy"];
+const RESERVED_TAG_KEYS = ["Name", MANAGED_BY_KEY];
+/** AWS caps a session that a role session asks for (role chaining) at one hour. */
+const ROLE_CHAINING_MAX_SECONDS = 3600;
+/** The role's maximum session duration when `maxSessionDurationSeconds` is not set. */
+const DEFAULT_MAX_SESSION_SECONDS = 3600;
 
 // ---------------------------------------------------------------------------
 // Reading raw values
@@ -213,10 +231,15 @@ export const SETTINGS = [
   { key: "managedPolicyArns", env: "MANAGED_POLICY_ARNS" },
   { key: "trustedPrincipalArns", env: "TRUSTED_PRINCIPAL_ARNS" },
   { key: "externalId", env: "EXTERNAL_ID" },
+  { key: "externalIds", env: "EXTERNAL_IDS" },
   { key: "requireMfa", env: "REQUIRE_MFA" },
   { key: "mfaMaxAgeSeconds", env: "MFA_MAX_AGE_SECONDS" },
   { key: "principalOrgId", env: "PRINCIPAL_ORG_ID" },
+  { key: "requireSourceIdentity", env: "REQUIRE_SOURCE_IDENTITY" },
+  { key: "sourceIdentity", env: "SOURCE_IDENTITY" },
+  { key: "sessionTags", env: "SESSION_TAGS" },
   { key: "maxSessionDurationSeconds", env: "MAX_SESSION_DURATION_SECONDS" },
+  { key: "sessionDurationSeconds", env: "SESSION_DURATION_SECONDS" },
   { key: "permissionsBoundaryArn", env: "PERMISSIONS_BOUNDARY_ARN" },
   { key: "instanceType", env: "INSTANCE_TYPE" },
   { key: "instanceName", env: "INSTANCE_NAME" },
@@ -249,10 +272,15 @@ const TARGET_KEYS: readonly SettingKey[] = [
   "managedPolicyArns",
   "trustedPrincipalArns",
   "externalId",
+  "externalIds",
   "requireMfa",
   "mfaMaxAgeSeconds",
   "principalOrgId",
+  "requireSourceIdentity",
+  "sourceIdentity",
+  "sessionTags",
   "maxSessionDurationSeconds",
+  "sessionDurationSeconds",
   "permissionsBoundaryArn",
   "instanceType",
   "instanceName",
@@ -347,7 +375,7 @@ class Reader {
   }
 
   /** A map of tags: an object in context, `key=value,key=value` in the environment. */
-  tags(key: SettingKey): Record<string, string> | undefined {
+  tags(key: SettingKey, rules: TagRules = RESOURCE_TAG_RULES): Record<string, string> | undefined {
     if (!this.has(key)) return undefined;
     const v = this.raw[key]!.value;
     let entries: [string, unknown][];
@@ -369,17 +397,46 @@ class Reader {
         problems.push(
           `tag key ${show(k)} must be 1 to 128 letters, digits, spaces or _.:/=+-@ and not start with "aws:"`,
         );
-      } else if (RESERVED_TAG_KEYS.includes(k)) {
+      } else if (rules.reserved.includes(k)) {
         problems.push(`tag key ${show(k)} is set by the app (use instanceName for Name)`);
       } else if (typeof val !== "string" || !TAG_VALUE_RE.test(val)) {
         problems.push(`tag ${show(k)} has value ${show(val)}; values are 0 to 256 letters, digits, spaces or _.:/=+-@`);
       }
     }
-    if (entries.length > 48) problems.push(`${entries.length} tags given; at most 48 (AWS allows 50, the app sets 2)`);
+    if (rules.caseInsensitiveKeys) {
+      const seen = new Map<string, string>();
+      for (const [k] of entries) {
+        const other = seen.get(k.toLowerCase());
+        if (other !== undefined) problems.push(`tag keys ${show(other)} and ${show(k)} differ only in case`);
+        seen.set(k.toLowerCase(), k);
+      }
+    }
+    if (entries.length > rules.max) problems.push(`${entries.length} tags given; at most ${rules.max} ${rules.whyMax}`);
     if (problems.length > 0) return this.fail(key, problems.join("; "));
     return Object.fromEntries(entries as [string, string][]);
   }
 }
+
+/** What a map of tags may hold. */
+interface TagRules {
+  /** Keys the app sets itself. */
+  readonly reserved: readonly string[];
+  /** How many tags at most, and why. */
+  readonly max: number;
+  readonly whyMax: string;
+  /** Whether two keys may not differ only in case. */
+  readonly caseInsensitiveKeys: boolean;
+}
+
+const RESOURCE_TAG_RULES: TagRules = {
+  reserved: RESERVED_TAG_KEYS,
+  max: 48,
+  whyMax: "(AWS allows 50, the app sets 2)",
+  caseInsensitiveKeys: false,
+};
+
+// STS refuses keys that differ only in case, and more than 50 session tags.
+const SESSION_TAG_RULES: TagRules = { reserved: [], max: 50, whyMax: "(AWS's limit)", caseInsensitiveKeys: true };
 
 const ALLOWED = {
   region: 'must be an AWS region name such as "us-east-1" or "eu-central-1"',
@@ -391,6 +448,8 @@ const ALLOWED = {
   policyArn: 'each must be an IAM policy ARN such as "arn:aws:iam::aws:policy/ReadOnlyAccess"',
   principalArn: 'each must be an IAM principal ARN: "arn:aws:iam::<12 digits>:root", ":user/<name>" or ":role/<name>"',
   externalId: "must be 2 to 1224 characters of letters, digits and _+=,.@:/-",
+  externalIds: "each must be 2 to 1224 characters of letters, digits and _+=,.@:/-",
+  sourceIdentity: "must be 2 to 64 letters, digits or _+=,.@- (STS source identity rules)",
   orgId: 'must be an AWS Organizations id such as "o-a1b2c3d4e5" ("o-" and 10 to 32 lowercase letters or digits)',
   instanceType: 'must be an EC2 instance type such as "t2.micro" or "m5.large" (family with generation, dot, size)',
   amiOwners: `each must be a 12-digit account id or one of ${AMI_OWNER_ALIASES.map((a) => `"${a}"`).join(", ")}`,
@@ -401,6 +460,74 @@ const ALLOWED = {
   table: "must be a DynamoDB table name: 3 to 255 letters, digits or _.-",
   keyPrefix: `must be 1 to 512 characters of letters, digits and !_.*'()/-, not starting with "/" nor containing "//"`,
 } as const;
+
+/** The settings of the trust policy and of ec2-stack's session that depend on each other. */
+type TrustAndSession = Pick<
+  RoleSettings,
+  | "externalIds"
+  | "externalId"
+  | "requireSourceIdentity"
+  | "sourceIdentity"
+  | "sessionTags"
+  | "maxSessionDurationSeconds"
+  | "sessionDurationSeconds"
+>;
+
+/** Reads the settings of {@link TrustAndSession} and checks them against each other. */
+function readTrustAndSession(r: Reader, trustedPrincipalArns: readonly string[]): TrustAndSession {
+  // externalIds: what the role accepts; externalId: what ec2-stack sends, so one of them.
+  const externalId = r.string("externalId", EXTERNAL_ID_RE, ALLOWED.externalId);
+  const externalIds = r.list("externalIds", EXTERNAL_ID_RE, ALLOWED.externalIds);
+  if (externalIds !== undefined && externalIds.length === 0) {
+    r.fail("externalIds", `must name at least one; ${ALLOWED.externalIds}`);
+  } else if (externalIds !== undefined && externalId !== undefined && !externalIds.includes(externalId)) {
+    r.fail(
+      "externalId",
+      `must be one of externalIds ${show(externalIds)}: ec2-stack sends it, and the role accepts only those`,
+    );
+  } else if (externalIds !== undefined && externalIds.length > 1 && !r.has("externalId")) {
+    r.fail("externalIds", "names several external ids; set externalId to the one ec2-stack sends");
+  }
+
+  const requireSourceIdentity = r.bool("requireSourceIdentity") ?? false;
+  const sourceIdentity = r.string("sourceIdentity", SOURCE_IDENTITY_RE, ALLOWED.sourceIdentity);
+  if (requireSourceIdentity && !r.has("sourceIdentity")) {
+    r.fail(
+      "requireSourceIdentity",
+      "the role then refuses every session without a source identity; set sourceIdentity, which ec2-stack sends",
+    );
+  }
+
+  const maxSessionDurationSeconds = r.int("maxSessionDurationSeconds", 3600, 43200);
+  const sessionDurationSeconds = r.int("sessionDurationSeconds", 900, 43200);
+  const roleMax = maxSessionDurationSeconds ?? DEFAULT_MAX_SESSION_SECONDS;
+  const maxIsValid = maxSessionDurationSeconds !== undefined || !r.has("maxSessionDurationSeconds");
+  if (sessionDurationSeconds !== undefined && maxIsValid && sessionDurationSeconds > roleMax) {
+    const which = maxSessionDurationSeconds === undefined ? "its default" : "maxSessionDurationSeconds";
+    r.fail("sessionDurationSeconds", `must be at most the role's maximum session duration, ${roleMax} (${which})`);
+  } else if (
+    sessionDurationSeconds !== undefined &&
+    sessionDurationSeconds > ROLE_CHAINING_MAX_SECONDS &&
+    trustedPrincipalArns.length > 0 &&
+    trustedPrincipalArns.every((arn) => ROLE_PRINCIPAL_RE.test(arn))
+  ) {
+    r.fail(
+      "sessionDurationSeconds",
+      `must be at most ${ROLE_CHAINING_MAX_SECONDS}: every trusted principal is a role, and AWS limits a session ` +
+        "that a role session asks for (role chaining) to one hour",
+    );
+  }
+
+  return {
+    externalIds: externalIds ?? (externalId !== undefined ? [externalId] : []),
+    externalId: externalId ?? (externalIds?.length === 1 ? externalIds[0] : undefined),
+    requireSourceIdentity,
+    sourceIdentity,
+    sessionTags: r.tags("sessionTags", SESSION_TAG_RULES) ?? {},
+    maxSessionDurationSeconds,
+    sessionDurationSeconds,
+  };
+}
 
 /** Parses the settings of one iam/ec2 pair. */
 function readDeployment(r: Reader): DeploymentSettings {
@@ -425,21 +552,31 @@ function readDeployment(r: Reader): DeploymentSettings {
     // An empty list would otherwise reach the instance construct and fail there, after validation.
     r.fail("amiOwners", `must name at least one owner; ${ALLOWED.amiOwners}`);
   }
+  // Read in the order of the settings table, so that problems are reported in that order.
+  const region = r.string("region", REGION_RE, ALLOWED.region) ?? DEFAULTS.region;
+  const sourceProfile = r.string("sourceProfile", PROFILE_RE, ALLOWED.profile) ?? DEFAULTS.sourceProfile;
+  const destinationProfile = r.string("destinationProfile", PROFILE_RE, ALLOWED.profile) ?? DEFAULTS.destinationProfile;
+  const sourceAccountId = r.string("sourceAccountId", ACCOUNT_RE, ALLOWED.account);
+  const destinationAccountId = r.string("destinationAccountId", ACCOUNT_RE, ALLOWED.account);
+  const name = r.string("roleName", ROLE_NAME_RE, ALLOWED.roleName) ?? DEFAULTS.roleName;
+  const rolePath = r.string("rolePath", IAM_PATH_RE, ALLOWED.rolePath) ?? DEFAULTS.rolePath;
+  const trustedPrincipalArns = r.list("trustedPrincipalArns", PRINCIPAL_ARN_RE, ALLOWED.principalArn) ?? [];
+  const principalOrgId = r.string("principalOrgId", ORG_ID_RE, ALLOWED.orgId);
+  const trustAndSession = readTrustAndSession(r, trustedPrincipalArns);
   return {
-    region: r.string("region", REGION_RE, ALLOWED.region) ?? DEFAULTS.region,
-    sourceProfile: r.string("sourceProfile", PROFILE_RE, ALLOWED.profile) ?? DEFAULTS.sourceProfile,
-    destinationProfile: r.string("destinationProfile", PROFILE_RE, ALLOWED.profile) ?? DEFAULTS.destinationProfile,
-    sourceAccountId: r.string("sourceAccountId", ACCOUNT_RE, ALLOWED.account),
-    destinationAccountId: r.string("destinationAccountId", ACCOUNT_RE, ALLOWED.account),
+    region,
+    sourceProfile,
+    destinationProfile,
+    sourceAccountId,
+    destinationAccountId,
     role: {
-      name: r.string("roleName", ROLE_NAME_RE, ALLOWED.roleName) ?? DEFAULTS.roleName,
-      path: r.string("rolePath", IAM_PATH_RE, ALLOWED.rolePath) ?? DEFAULTS.rolePath,
-      trustedPrincipalArns: r.list("trustedPrincipalArns", PRINCIPAL_ARN_RE, ALLOWED.principalArn) ?? [],
-      externalId: r.string("externalId", EXTERNAL_ID_RE, ALLOWED.externalId),
+      name,
+      path: rolePath,
+      trustedPrincipalArns,
+      ...trustAndSession,
       requireMfa,
       mfaMaxAgeSeconds,
-      principalOrgId: r.string("principalOrgId", ORG_ID_RE, ALLOWED.orgId),
-      maxSessionDurationSeconds: r.int("maxSessionDurationSeconds", 3600, 43200),
+      principalOrgId,
       permissionsBoundaryArn: r.string(
         "permissionsBoundaryArn",
         POLICY_ARN_RE,

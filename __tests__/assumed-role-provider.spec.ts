@@ -41,6 +41,33 @@ describe("AssumedRoleProvider", () => {
     });
   });
 
+  it("sets the session's source identity and tags when given", () => {
+    // WHEN
+    const stack = providerIn({ sourceIdentity: "alice", sessionTags: { team: "platform", cost: "42" } });
+
+    // THEN
+    expect(onlyProvider(stackJson(stack)).assume_role).toEqual([
+      {
+        role_arn: ROLE_ARN,
+        session_name: "cdktf-test",
+        source_identity: "alice",
+        tags: { team: "platform", cost: "42" },
+      },
+    ]);
+  });
+
+  it("passes no session tags when given none", () => {
+    expect(onlyProvider(stackJson(providerIn({ sessionTags: {} }))).assume_role).toEqual([
+      { role_arn: ROLE_ARN, session_name: "cdktf-test" },
+    ]);
+  });
+
+  it.each([["x"], ["a".repeat(65)], ["alice smith"]])("rejects the source identity %j", (sourceIdentity) => {
+    expect(() => providerIn({ sourceIdentity })).toThrow(
+      exactly(`sourceIdentity "${sourceIdentity}" must be 2 to 64 letters, digits or _+=,.@-`),
+    );
+  });
+
   it("restricts the accounts it may act in when given", () => {
     // WHEN
     const stack = providerIn({ allowedAccountIds: [DESTINATION_ACCOUNT] });

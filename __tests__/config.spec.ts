@@ -29,11 +29,16 @@ describe("loadConfig", () => {
           name: "cdktf-assume-role-ec2",
           path: "/",
           trustedPrincipalArns: [],
+          externalIds: [],
           externalId: undefined,
           requireMfa: false,
           mfaMaxAgeSeconds: undefined,
           principalOrgId: undefined,
+          requireSourceIdentity: false,
+          sourceIdentity: undefined,
+          sessionTags: {},
           maxSessionDurationSeconds: undefined,
+          sessionDurationSeconds: undefined,
           permissionsBoundaryArn: undefined,
           permissions: "ec2-full-access",
           managedPolicyArns: [],
@@ -207,6 +212,12 @@ describe("loadConfig", () => {
           'externalId (context "externalId") is "x"; must be 2 to 1224 characters of letters, digits and _+=,.@:/-',
       },
       {
+        key: "externalIds",
+        value: ["tenant-42", "x"],
+        message:
+          'externalIds (context "externalIds") is ["tenant-42","x"]; "x" not allowed; each must be 2 to 1224 characters of letters, digits and _+=,.@:/-',
+      },
+      {
         key: "requireMfa",
         value: "yes",
         message: 'requireMfa (context "requireMfa") is "yes"; allowed: true or false (environment: "true" or "false")',
@@ -224,10 +235,35 @@ describe("loadConfig", () => {
           'principalOrgId (context "principalOrgId") is "o-short"; must be an AWS Organizations id such as "o-a1b2c3d4e5" ("o-" and 10 to 32 lowercase letters or digits)',
       },
       {
+        key: "requireSourceIdentity",
+        value: "always",
+        extra: { sourceIdentity: "alice" },
+        message:
+          'requireSourceIdentity (context "requireSourceIdentity") is "always"; allowed: true or false (environment: "true" or "false")',
+      },
+      {
+        key: "sourceIdentity",
+        value: "alice smith",
+        message:
+          'sourceIdentity (context "sourceIdentity") is "alice smith"; must be 2 to 64 letters, digits or _+=,.@- (STS source identity rules)',
+      },
+      {
+        key: "sessionTags",
+        value: { "aws:team": "platform" },
+        message:
+          'sessionTags (context "sessionTags") is {"aws:team":"platform"}; tag key "aws:team" must be 1 to 128 letters, digits, spaces or _.:/=+-@ and not start with "aws:"',
+      },
+      {
         key: "maxSessionDurationSeconds",
         value: 60,
         message:
           'maxSessionDurationSeconds (context "maxSessionDurationSeconds") is 60; must be a whole number from 3600 to 43200',
+      },
+      {
+        key: "sessionDurationSeconds",
+        value: 60,
+        message:
+          'sessionDurationSeconds (context "sessionDurationSeconds") is 60; must be a whole number from 900 to 43200',
       },
       {
         key: "permissionsBoundaryArn",
@@ -393,6 +429,122 @@ describe("loadConfig", () => {
           `Invalid setting: amiOwners (${shown}; must name at least one owner; each must be a 12-digit account id or one of "amazon", "aws-marketplace", "self"`,
         ),
       );
+    });
+
+    describe("trust and session settings that depend on each other", () => {
+      it.each<[string, Context, string]>([
+        [
+          "an externalId that is not one of externalIds",
+          { externalIds: ["tenant-42", "tenant-43"], externalId: "tenant-44" },
+          'externalId (context "externalId") is "tenant-44"; must be one of externalIds ["tenant-42","tenant-43"]: ec2-stack sends it, and the role accepts only those',
+        ],
+        [
+          "several externalIds without the one ec2-stack sends",
+          { externalIds: ["tenant-42", "tenant-43"] },
+          'externalIds (context "externalIds") is ["tenant-42","tenant-43"]; names several external ids; set externalId to the one ec2-stack sends',
+        ],
+        [
+          "an empty list of externalIds",
+          { externalIds: [] },
+          'externalIds (context "externalIds") is []; must name at least one; each must be 2 to 1224 characters of letters, digits and _+=,.@:/-',
+        ],
+        [
+          "requireSourceIdentity without a sourceIdentity",
+          { requireSourceIdentity: true },
+          'requireSourceIdentity (context "requireSourceIdentity") is true; the role then refuses every session without a source identity; set sourceIdentity, which ec2-stack sends',
+        ],
+        [
+          "a session longer than the role's default maximum",
+          { sessionDurationSeconds: 7200 },
+          'sessionDurationSeconds (context "sessionDurationSeconds") is 7200; must be at most the role\'s maximum session duration, 3600 (its default)',
+        ],
+        [
+          "a session longer than maxSessionDurationSeconds",
+          { maxSessionDurationSeconds: 7200, sessionDurationSeconds: 7201 },
+          'sessionDurationSeconds (context "sessionDurationSeconds") is 7201; must be at most the role\'s maximum session duration, 7200 (maxSessionDurationSeconds)',
+        ],
+        [
+          "a session over an hour when every trusted principal is a role (role chaining)",
+          {
+            trustedPrincipalArns: [
+              `arn:aws:iam::${SOURCE_ACCOUNT}:role/ci`,
+              `arn:aws:sts::${SOURCE_ACCOUNT}:assumed-role/sso/alice`,
+            ],
+            maxSessionDurationSeconds: 43200,
+            sessionDurationSeconds: 7200,
+          },
+          'sessionDurationSeconds (context "sessionDurationSeconds") is 7200; must be at most 3600: every trusted principal is a role, and AWS limits a session that a role session asks for (role chaining) to one hour',
+        ],
+        [
+          "session tags whose keys differ only in case",
+          { sessionTags: { team: "a", Team: "b" } },
+          'sessionTags (context "sessionTags") is {"team":"a","Team":"b"}; tag keys "team" and "Team" differ only in case',
+        ],
+        [
+          "more than 50 session tags",
+          { sessionTags: Object.fromEntries(Array.from({ length: 51 }, (_, i) => [`k${i}`, "v"])) },
+          `sessionTags (context "sessionTags") is ${JSON.stringify(Object.fromEntries(Array.from({ length: 51 }, (_, i) => [`k${i}`, "v"])))}; 51 tags given; at most 50 (AWS's limit)`,
+        ],
+      ])("rejects %s", (_what, context, message) => {
+        expect(() => configFrom(context)).toThrow(exactly(`Invalid setting: ${message}`));
+      });
+
+      it.each<[string, Context, Partial<Record<string, unknown>>]>([
+        ["externalId alone", { externalId: "tenant-42" }, { externalIds: ["tenant-42"], externalId: "tenant-42" }],
+        ["one of externalIds", { externalIds: ["tenant-42"] }, { externalIds: ["tenant-42"], externalId: "tenant-42" }],
+        [
+          "externalId among externalIds",
+          { externalIds: ["tenant-42", "tenant-43"], externalId: "tenant-43" },
+          { externalIds: ["tenant-42", "tenant-43"], externalId: "tenant-43" },
+        ],
+        [
+          "a session as long as the role's maximum",
+          { maxSessionDurationSeconds: 7200, sessionDurationSeconds: 7200 },
+          { maxSessionDurationSeconds: 7200, sessionDurationSeconds: 7200 },
+        ],
+        [
+          "a long session when a user is among the trusted principals",
+          {
+            trustedPrincipalArns: [
+              `arn:aws:iam::${SOURCE_ACCOUNT}:role/ci`,
+              `arn:aws:iam::${SOURCE_ACCOUNT}:user/alice`,
+            ],
+            maxSessionDurationSeconds: 43200,
+            sessionDurationSeconds: 43200,
+          },
+          { sessionDurationSeconds: 43200 },
+        ],
+        [
+          "a required source identity with the one ec2-stack sends",
+          { requireSourceIdentity: true, sourceIdentity: "alice@example.com" },
+          { requireSourceIdentity: true, sourceIdentity: "alice@example.com" },
+        ],
+      ])("accepts %s", (_what, context, role) => {
+        expect(configFrom(context).role).toMatchObject(role);
+      });
+
+      it("reads list and map settings from the environment", () => {
+        expect(
+          configFrom(
+            {},
+            {
+              EXTERNAL_IDS: "tenant-42, tenant-43",
+              EXTERNAL_ID: "tenant-43",
+              SESSION_TAGS: "team=platform,cost-center=42",
+              REQUIRE_SOURCE_IDENTITY: "true",
+              SOURCE_IDENTITY: "alice",
+              SESSION_DURATION_SECONDS: "1800",
+            },
+          ).role,
+        ).toMatchObject({
+          externalIds: ["tenant-42", "tenant-43"],
+          externalId: "tenant-43",
+          sessionTags: { team: "platform", "cost-center": "42" },
+          requireSourceIdentity: true,
+          sourceIdentity: "alice",
+          sessionDurationSeconds: 1800,
+        });
+      });
     });
 
     it("rejects a list setting that is not a list", () => {

@@ -1,4 +1,4 @@
-import { TerraformOutput, TerraformVariable, Testing } from "cdktf";
+import { AnnotationMetadataEntryType, TerraformOutput, TerraformVariable, Testing } from "cdktf";
 import { DataAwsCallerIdentity } from "@cdktf/provider-aws/lib/data-aws-caller-identity";
 import { DataAwsIamPolicyDocument } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
 import { DataAwsPartition } from "@cdktf/provider-aws/lib/data-aws-partition";
@@ -26,12 +26,22 @@ function roleIn(given: ProvidedStack, props: Partial<CrossAccountRoleProps> = {}
   });
 }
 
-/** The one statement of the trust policy. */
-function trustStatement(given: ProvidedStack): Block {
+/** The statements of the trust policy: sts:AssumeRole's, then sts:TagSession's and sts:SetSourceIdentity's. */
+function trustStatements(given: ProvidedStack): [Block, Block] {
   const document = onlyBlock(stackJson(given.stack), "data", DataAwsIamPolicyDocument.tfResourceType).block;
   const statements = document.statement as Block[];
-  expect(statements).toHaveLength(1);
-  return statements[0];
+  expect(statements).toHaveLength(2);
+  return [statements[0], statements[1]];
+}
+
+/** The statement that allows sts:AssumeRole. */
+function trustStatement(given: ProvidedStack): Block {
+  return trustStatements(given)[0];
+}
+
+/** The warnings on a construct. */
+function warningsOn(role: CrossAccountRole): string[] {
+  return role.node.metadata.filter((m) => m.type === AnnotationMetadataEntryType.WARN).map((m) => String(m.data));
 }
 
 describe("CrossAccountRole", () => {
@@ -49,21 +59,23 @@ describe("CrossAccountRole", () => {
       const source = onlyBlock(json, "data", DataAwsCallerIdentity.tfResourceType);
       expect(source.block.provider).toBe("aws.source");
       expect(partition.block.provider).toBe("aws.destination");
+      const principals = [
+        {
+          type: "AWS",
+          identifiers: [
+            `arn:\${data.aws_partition.${partition.id}.partition}:iam::\${data.aws_caller_identity.${source.id}.account_id}:root`,
+          ],
+        },
+      ];
       expect(Testing.synth(given.stack)).toHaveDataSourceWithProperties(DataAwsIamPolicyDocument, {
         provider: "aws.destination",
         statement: [
+          { sid: "TrustSourceAccount", effect: "Allow", actions: ["sts:AssumeRole"], principals },
           {
-            sid: "TrustSourceAccount",
+            sid: "TagSessionAndSetSourceIdentity",
             effect: "Allow",
-            actions: ["sts:AssumeRole"],
-            principals: [
-              {
-                type: "AWS",
-                identifiers: [
-                  `arn:\${data.aws_partition.${partition.id}.partition}:iam::\${data.aws_caller_identity.${source.id}.account_id}:root`,
-                ],
-              },
-            ],
+            actions: ["sts:TagSession", "sts:SetSourceIdentity"],
+            principals,
           },
         ],
       });
@@ -91,15 +103,26 @@ describe("CrossAccountRole", () => {
       const role = roleIn(given);
 
       // THEN
-      expect(trustStatement(given).condition).toBeUndefined();
+      expect(trustStatements(given).map((s) => s.condition)).toEqual([undefined, undefined]);
       expect(role.trustConditions).toEqual([]);
+      expect(role.sessionConditions).toEqual([]);
     });
 
     it.each<[string, Partial<CrossAccountRoleProps>, Block[]]>([
       [
         "an external id",
-        { externalId: "tenant-42" },
+        { externalIds: ["tenant-42"] },
         [{ test: "StringEquals", variable: "sts:ExternalId", values: ["tenant-42"] }],
+      ],
+      [
+        "one of several external ids",
+        { externalIds: ["tenant-42", "tenant-43"] },
+        [{ test: "StringEquals", variable: "sts:ExternalId", values: ["tenant-42", "tenant-43"] }],
+      ],
+      [
+        "a source identity",
+        { requireSourceIdentity: true },
+        [{ test: "Null", variable: "sts:SourceIdentity", values: ["false"] }],
       ],
       ["MFA", { requireMfa: true }, [{ test: "Bool", variable: "aws:MultiFactorAuthPresent", values: ["true"] }]],
       [
@@ -117,9 +140,16 @@ describe("CrossAccountRole", () => {
       ],
       [
         "all of them together",
-        { externalId: "tenant-42", requireMfa: true, mfaMaxAgeSeconds: 900, principalOrgId: "o-a1b2c3d4e5" },
+        {
+          externalIds: ["tenant-42"],
+          requireSourceIdentity: true,
+          requireMfa: true,
+          mfaMaxAgeSeconds: 900,
+          principalOrgId: "o-a1b2c3d4e5",
+        },
         [
           { test: "StringEquals", variable: "sts:ExternalId", values: ["tenant-42"] },
+          { test: "Null", variable: "sts:SourceIdentity", values: ["false"] },
           { test: "Bool", variable: "aws:MultiFactorAuthPresent", values: ["true"] },
           { test: "NumericLessThan", variable: "aws:MultiFactorAuthAge", values: ["900"] },
           { test: "StringEquals", variable: "aws:PrincipalOrgID", values: ["o-a1b2c3d4e5"] },
@@ -137,6 +167,63 @@ describe("CrossAccountRole", () => {
       expect(role.trustConditions).toEqual(conditions);
     });
 
+    it.each<[string, Partial<CrossAccountRoleProps>, Block[] | undefined]>([
+      ["an external id", { externalIds: ["tenant-42"] }, undefined],
+      ["a source identity", { requireSourceIdentity: true }, undefined],
+      [
+        "MFA and an organization",
+        { requireMfa: true, mfaMaxAgeSeconds: 900, principalOrgId: "o-a1b2c3d4e5", externalIds: ["tenant-42"] },
+        [
+          { test: "Bool", variable: "aws:MultiFactorAuthPresent", values: ["true"] },
+          { test: "NumericLessThan", variable: "aws:MultiFactorAuthAge", values: ["900"] },
+          { test: "StringEquals", variable: "aws:PrincipalOrgID", values: ["o-a1b2c3d4e5"] },
+        ],
+      ],
+    ])(
+      "allows session tags and a source identity under the global conditions only, with %s",
+      (_what, props, conditions) => {
+        // GIVEN
+        const given = providedStack();
+
+        // WHEN
+        const role = roleIn(given, props);
+
+        // THEN sts:ExternalId and sts:SourceIdentity are in the request context of sts:AssumeRole only
+        const [, session] = trustStatements(given);
+        expect(session.actions).toEqual(["sts:TagSession", "sts:SetSourceIdentity"]);
+        expect(session.principals).toEqual(trustStatement(given).principals);
+        expect(session.condition).toEqual(conditions);
+        expect(role.sessionConditions).toEqual(conditions ?? []);
+      },
+    );
+
+    it("warns when MFA is required of role principals, whose sessions carry no MFA", () => {
+      // GIVEN
+      const given = providedStack();
+      const ci = `arn:aws:iam::${SOURCE_ACCOUNT}:role/ci`;
+
+      // WHEN
+      const role = roleIn(given, {
+        requireMfa: true,
+        trustedPrincipalArns: [ci, `arn:aws:iam::${SOURCE_ACCOUNT}:user/alice`],
+      });
+
+      // THEN
+      expect(warningsOn(role)).toEqual([
+        `requireMfa is set and the role trusts role principals (${ci}): sessions of roles, such as SSO or CI ` +
+          "roles, carry no MFA unless they were themselves created with an MFA code, so the trust policy refuses " +
+          "them; trust users who sign in with MFA (README: MFA), or drop requireMfa for these principals",
+      ]);
+    });
+
+    it.each<[string, Partial<CrossAccountRoleProps>]>([
+      ["MFA of users", { requireMfa: true, trustedPrincipalArns: [`arn:aws:iam::${SOURCE_ACCOUNT}:user/alice`] }],
+      ["no MFA of roles", { trustedPrincipalArns: [`arn:aws:iam::${SOURCE_ACCOUNT}:role/ci`] }],
+      ["MFA of the source account", { requireMfa: true }],
+    ])("does not warn when it requires %s", (_what, props) => {
+      expect(warningsOn(roleIn(providedStack(), props))).toEqual([]);
+    });
+
     it("trusts the given principals instead of the whole source account", () => {
       // GIVEN
       const given = providedStack();
@@ -146,7 +233,9 @@ describe("CrossAccountRole", () => {
       const role = roleIn(given, { trustedPrincipalArns: principals });
 
       // THEN
-      expect(trustStatement(given).principals).toEqual([{ type: "AWS", identifiers: principals }]);
+      for (const statement of trustStatements(given)) {
+        expect(statement.principals).toEqual([{ type: "AWS", identifiers: principals }]);
+      }
       expect(role.trustedPrincipalArns).toEqual(principals);
       expect(blocksOf(stackJson(given.stack), "data", DataAwsCallerIdentity.tfResourceType)).toEqual({});
     });

@@ -79,12 +79,36 @@ describe("Ec2Stack", () => {
       });
     });
 
-    it("passes the external id and asks for the role's maximum session duration when set", () => {
+    it("passes the external id, source identity, session tags and session duration when set", () => {
       // WHEN
-      const { json } = ec2Stack({ externalId: "tenant-42", maxSessionDurationSeconds: 7200 });
+      const { json } = ec2Stack({
+        externalId: "tenant-42",
+        sourceIdentity: "alice",
+        sessionTags: { team: "platform" },
+        maxSessionDurationSeconds: 7200,
+        sessionDurationSeconds: 5400,
+      });
 
       // THEN
-      expect(assumeRole(json)).toMatchObject({ external_id: "tenant-42", duration: "7200s" });
+      expect(assumeRole(json)).toEqual({
+        role_arn: expect.stringMatching(REMOTE_ROLE_ARN),
+        session_name: "cdktf-ec2-stack",
+        external_id: "tenant-42",
+        source_identity: "alice",
+        tags: { team: "platform" },
+        duration: "5400s",
+      });
+    });
+
+    it("asks for the provider's default duration, not the role's maximum, when only the maximum is set", () => {
+      expect(assumeRole(ec2Stack({ maxSessionDurationSeconds: 7200 }).json).duration).toBeUndefined();
+    });
+
+    it.each<[string, Context]>([
+      ["the only one of externalIds", { externalIds: ["tenant-42"] }],
+      ["externalId, one of externalIds", { externalIds: ["tenant-41", "tenant-42"], externalId: "tenant-42" }],
+    ])("sends %s as the external id", (_what, context) => {
+      expect(assumeRole(ec2Stack(context).json).external_id).toBe("tenant-42");
     });
 
     it("acts only in the destination account when its id is set", () => {

@@ -100,8 +100,8 @@ export interface SynthesizedApp {
  * (about a fifth of the time of a stack test); afterwards `Testing.synth(stack)` and
  * `Testing.fullSynth(stack)` give what `cdktf synth` writes (the snapshots prove it).
  */
-export function synthApp(context: Context = {}): SynthesizedApp {
-  const config = configFrom(context);
+export function synthApp(context: Context = {}, env: Env = {}): SynthesizedApp {
+  const config = configFrom(context, env);
   const app = testApp();
   const pairs = defineStacks(app, config);
   for (const stack of app.node.children) if (stack instanceof TerraformStack) stack.prepareStack();
@@ -109,8 +109,8 @@ export function synthApp(context: Context = {}): SynthesizedApp {
 }
 
 /** The single iam-stack/ec2-stack pair of a configuration without targets. */
-export function synthPair(context: Context = {}): StackPair & { readonly config: AppConfig } {
-  const { config, pairs } = synthApp(context);
+export function synthPair(context: Context = {}, env: Env = {}): StackPair & { readonly config: AppConfig } {
+  const { config, pairs } = synthApp(context, env);
   expect(pairs).toHaveLength(1);
   return { ...pairs[0], config };
 }

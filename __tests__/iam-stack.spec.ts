@@ -27,13 +27,18 @@ function iamStack(context: Context = {}): { synth: string; json: StackJson } {
   return { synth, json: JSON.parse(synth) as StackJson };
 }
 
-/** The trust policy's one statement. */
-function trustStatement(json: StackJson): Block {
+/** The trust policy's statements. */
+function trustStatements(json: StackJson): Block[] {
   const documents = blocksOf(json, "data", DataAwsIamPolicyDocument.tfResourceType);
   const [id] = Object.keys(documents).filter((name) => name.includes("TrustPolicy"));
   const statements = documents[id].statement as Block[];
-  expect(statements).toHaveLength(1);
-  return statements[0];
+  expect(statements).toHaveLength(2);
+  return statements;
+}
+
+/** The trust policy's statement that allows sts:AssumeRole. */
+function trustStatement(json: StackJson): Block {
+  return trustStatements(json)[0];
 }
 
 /** The statements of the least-privilege policy's document. */
@@ -98,19 +103,23 @@ describe("IamStack", () => {
       const source = onlyBlock(json, "data", DataAwsCallerIdentity.tfResourceType);
       const partition = onlyBlock(json, "data", DataAwsPartition.tfResourceType);
       expect(source.block.provider).toBe("aws.source");
-      expect(trustStatement(json)).toEqual({
-        sid: "TrustSourceAccount",
-        effect: "Allow",
-        actions: ["sts:AssumeRole"],
-        principals: [
-          {
-            type: "AWS",
-            identifiers: [
-              `arn:\${data.aws_partition.${partition.id}.partition}:iam::\${data.aws_caller_identity.${source.id}.account_id}:root`,
-            ],
-          },
-        ],
-      });
+      const principals = [
+        {
+          type: "AWS",
+          identifiers: [
+            `arn:\${data.aws_partition.${partition.id}.partition}:iam::\${data.aws_caller_identity.${source.id}.account_id}:root`,
+          ],
+        },
+      ];
+      expect(trustStatements(json)).toEqual([
+        { sid: "TrustSourceAccount", effect: "Allow", actions: ["sts:AssumeRole"], principals },
+        {
+          sid: "TagSessionAndSetSourceIdentity",
+          effect: "Allow",
+          actions: ["sts:TagSession", "sts:SetSourceIdentity"],
+          principals,
+        },
+      ]);
     });
 
     it.each<[string, Context, Block]>([
@@ -118,6 +127,16 @@ describe("IamStack", () => {
         "externalId",
         { externalId: "tenant-42" },
         { test: "StringEquals", variable: "sts:ExternalId", values: ["tenant-42"] },
+      ],
+      [
+        "externalIds",
+        { externalIds: ["tenant-42", "tenant-43"], externalId: "tenant-43" },
+        { test: "StringEquals", variable: "sts:ExternalId", values: ["tenant-42", "tenant-43"] },
+      ],
+      [
+        "requireSourceIdentity",
+        { requireSourceIdentity: true, sourceIdentity: "alice" },
+        { test: "Null", variable: "sts:SourceIdentity", values: ["false"] },
       ],
       ["requireMfa", { requireMfa: true }, { test: "Bool", variable: "aws:MultiFactorAuthPresent", values: ["true"] }],
       [
@@ -139,7 +158,11 @@ describe("IamStack", () => {
     });
 
     it("has no condition by default", () => {
-      expect(trustStatement(iamStack().json).condition).toBeUndefined();
+      expect(trustStatements(iamStack().json).map((s) => s.condition)).toEqual([undefined, undefined]);
+    });
+
+    it("lets the trusted principals tag the session and set its source identity, as the tutorial does", () => {
+      expect(trustStatements(iamStack().json)[1].actions).toEqual(["sts:TagSession", "sts:SetSourceIdentity"]);
     });
 
     it("trusts the configured principals instead of the source account's root", () => {

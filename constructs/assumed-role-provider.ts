@@ -23,6 +23,19 @@ export interface AssumedRoleProviderProps {
    */
   readonly durationSeconds?: number;
   /**
+   * Source identity of the session (`sts:SourceIdentity`): CloudTrail records it for every call
+   * made through the session, and it stays with the session when it assumes further roles. The
+   * role's trust policy must allow `sts:SetSourceIdentity`.
+   * @default - no source identity
+   */
+  readonly sourceIdentity?: string;
+  /**
+   * Session tags (`aws:PrincipalTag/<key>` in the role's policies). The role's trust policy must
+   * allow `sts:TagSession`.
+   * @default - no session tags
+   */
+  readonly sessionTags?: Readonly<Record<string, string>>;
+  /**
    * Accounts the provider may act in; any other stops the run before a change.
    * @default - any account
    */
@@ -46,6 +59,11 @@ export class AssumedRoleProvider extends Construct {
     if (!Token.isUnresolved(props.sessionName) && !/^[\w+=,.@-]{2,64}$/.test(props.sessionName)) {
       throw new Error(`sessionName "${props.sessionName}" must be 2 to 64 letters, digits or _+=,.@-`);
     }
+    const source = props.sourceIdentity;
+    if (source !== undefined && !Token.isUnresolved(source) && !/^[\w+=,.@-]{2,64}$/.test(source)) {
+      throw new Error(`sourceIdentity "${source}" must be 2 to 64 letters, digits or _+=,.@-`);
+    }
+    const tags = props.sessionTags ?? {};
     this.provider = new AwsProvider(this, "Provider", {
       alias: props.alias,
       region: props.region,
@@ -57,6 +75,8 @@ export class AssumedRoleProvider extends Construct {
           sessionName: props.sessionName,
           externalId: props.externalId,
           duration: props.durationSeconds !== undefined ? `${props.durationSeconds}s` : undefined,
+          sourceIdentity: props.sourceIdentity,
+          tags: Object.keys(tags).length > 0 ? { ...tags } : undefined,
         },
       ],
     });

@@ -1,5 +1,5 @@
 import { Construct } from "constructs";
-import { TerraformIterator, Token } from "cdktf";
+import { Annotations, TerraformIterator, Token } from "cdktf";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { DataAwsCallerIdentity } from "@cdktf/provider-aws/lib/data-aws-caller-identity";
 import { DataAwsPartition } from "@cdktf/provider-aws/lib/data-aws-partition";
@@ -26,15 +26,16 @@ export interface CrossAccountRoleProps {
    */
   readonly path?: string;
   /**
-   * Principals allowed to call `sts:AssumeRole`.
+   * Principals allowed to call `sts:AssumeRole` (and to tag the session and set its source
+   * identity while doing so).
    * @default - the whole source account: `arn:<partition>:iam::<source account id>:root`
    */
   readonly trustedPrincipalArns?: readonly string[];
   /**
-   * Value the caller must pass as `sts:ExternalId`.
+   * Values the caller may pass as `sts:ExternalId`; it must pass one of them.
    * @default - no external id condition
    */
-  readonly externalId?: string;
+  readonly externalIds?: readonly string[];
   /**
    * Whether the caller must have signed in with MFA (`aws:MultiFactorAuthPresent`).
    * @default false
@@ -50,6 +51,12 @@ export interface CrossAccountRoleProps {
    * @default - no organization condition
    */
   readonly principalOrgId?: string;
+  /**
+   * Whether the caller must set a source identity (`sts:SourceIdentity`), which CloudTrail then
+   * records for every call made through the session.
+   * @default false
+   */
+  readonly requireSourceIdentity?: boolean;
   /**
    * Maximum session duration of the role, 3600 to 43200 seconds.
    * @default 3600
@@ -91,8 +98,13 @@ export class CrossAccountRole extends Construct {
   public readonly trustPolicy: DataAwsIamPolicyDocument;
   /** Principals the trust policy names. */
   public readonly trustedPrincipalArns: readonly string[];
-  /** Conditions of the trust policy. */
+  /** Conditions of the trust policy's `sts:AssumeRole` statement. */
   public readonly trustConditions: readonly DataAwsIamPolicyDocumentStatementCondition[];
+  /**
+   * Conditions of the statement that allows `sts:TagSession` and `sts:SetSourceIdentity`: those
+   * of {@link trustConditions} that AWS evaluates for these actions too.
+   */
+  public readonly sessionConditions: readonly DataAwsIamPolicyDocumentStatementCondition[];
   /** The one attachment resource, iterating over every managed policy. */
   public readonly policyAttachments?: IamRolePolicyAttachment;
 
@@ -108,14 +120,14 @@ export class CrossAccountRole extends Construct {
       this.trustedPrincipalArns = [`arn:${partition.partition}:iam::${source.accountId}:root`];
     }
 
-    const conditions: DataAwsIamPolicyDocumentStatementCondition[] = [];
-    if (props.externalId !== undefined) {
-      conditions.push({ test: "StringEquals", variable: "sts:ExternalId", values: [props.externalId] });
-    }
+    // Global condition keys (MFA, organization) are in the request context of every action;
+    // sts:ExternalId and sts:SourceIdentity only in that of sts:AssumeRole, so they go on that
+    // statement alone (on sts:TagSession they would never match, and refuse every tagged session).
+    const global: DataAwsIamPolicyDocumentStatementCondition[] = [];
     if (props.requireMfa) {
-      conditions.push({ test: "Bool", variable: "aws:MultiFactorAuthPresent", values: ["true"] });
+      global.push({ test: "Bool", variable: "aws:MultiFactorAuthPresent", values: ["true"] });
       if (props.mfaMaxAgeSeconds !== undefined) {
-        conditions.push({
+        global.push({
           test: "NumericLessThan",
           variable: "aws:MultiFactorAuthAge",
           values: [String(props.mfaMaxAgeSeconds)],
@@ -123,10 +135,20 @@ export class CrossAccountRole extends Construct {
       }
     }
     if (props.principalOrgId !== undefined) {
-      conditions.push({ test: "StringEquals", variable: "aws:PrincipalOrgID", values: [props.principalOrgId] });
+      global.push({ test: "StringEquals", variable: "aws:PrincipalOrgID", values: [props.principalOrgId] });
     }
-    this.trustConditions = conditions;
+    const assumeOnly: DataAwsIamPolicyDocumentStatementCondition[] = [];
+    if (props.externalIds !== undefined && props.externalIds.length > 0) {
+      assumeOnly.push({ test: "StringEquals", variable: "sts:ExternalId", values: [...props.externalIds] });
+    }
+    if (props.requireSourceIdentity) {
+      assumeOnly.push({ test: "Null", variable: "sts:SourceIdentity", values: ["false"] });
+    }
+    this.trustConditions = [...assumeOnly, ...global];
+    this.sessionConditions = global;
 
+    const principals = [{ type: "AWS", identifiers: [...this.trustedPrincipalArns] }];
+    const orNone = (c: readonly DataAwsIamPolicyDocumentStatementCondition[]) => (c.length > 0 ? [...c] : undefined);
     this.trustPolicy = new DataAwsIamPolicyDocument(this, "TrustPolicy", {
       provider: props.provider,
       statement: [
@@ -134,11 +156,20 @@ export class CrossAccountRole extends Construct {
           sid: "TrustSourceAccount",
           effect: "Allow",
           actions: ["sts:AssumeRole"],
-          principals: [{ type: "AWS", identifiers: [...this.trustedPrincipalArns] }],
-          condition: conditions.length > 0 ? conditions : undefined,
+          principals,
+          condition: orNone(this.trustConditions),
+        },
+        {
+          // As in the tutorial: session tags and a source identity (who acted, in CloudTrail).
+          sid: "TagSessionAndSetSourceIdentity",
+          effect: "Allow",
+          actions: ["sts:TagSession", "sts:SetSourceIdentity"],
+          principals,
+          condition: orNone(this.sessionConditions),
         },
       ],
     });
+    if (props.requireMfa) warnOfRolePrincipalsWithoutMfa(this, this.trustedPrincipalArns);
 
     this.resource = new IamRole(this, "Role", {
       provider: props.provider,
@@ -171,6 +202,20 @@ export class CrossAccountRole extends Construct {
 }
 
 const ROLE_NAME_RE = /^[\w+=,.@-]{1,64}$/;
+
+/**
+ * Sessions of roles (SSO permission sets, CI roles) carry no MFA: a trust policy that requires it
+ * refuses them. A warning, since a role session created with MFA does carry it.
+ */
+function warnOfRolePrincipalsWithoutMfa(role: CrossAccountRole, principals: readonly string[]): void {
+  const roles = principals.filter((arn) => !Token.isUnresolved(arn) && /:(?:role\/|assumed-role\/)/.test(arn));
+  if (roles.length === 0) return;
+  Annotations.of(role).addWarning(
+    `requireMfa is set and the role trusts role principals (${roles.join(", ")}): sessions of roles, ` +
+      "such as SSO or CI roles, carry no MFA unless they were themselves created with an MFA code, so the " +
+      "trust policy refuses them; trust users who sign in with MFA (README: MFA), or drop requireMfa for these principals",
+  );
+}
 
 function validate(props: CrossAccountRoleProps): void {
   const known = (v: unknown): boolean => v !== undefined && !Token.isUnresolved(v);

@@ -1,24 +1,49 @@
 import { Construct } from "constructs";
-import { TerraformProvider } from "cdktf";
+import { TerraformProvider, Token } from "cdktf";
+import { DataAwsCallerIdentity } from "@cdktf/provider-aws/lib/data-aws-caller-identity";
 import {
   DataAwsIamPolicyDocument,
   DataAwsIamPolicyDocumentStatement,
+  DataAwsIamPolicyDocumentStatementCondition,
 } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
+import { DataAwsPartition } from "@cdktf/provider-aws/lib/data-aws-partition";
 import { IamPolicy } from "@cdktf/provider-aws/lib/iam-policy";
+
+/** The tag that marks the instances the policy may change, tag and terminate. */
+export interface ManagedByTag {
+  /** Tag key, e.g. `ManagedBy`. */
+  readonly key: string;
+  /** Tag value, e.g. `cdktf-assume-role`. */
+  readonly value: string;
+}
 
 /** Properties of an {@link Ec2DeployerPolicy}. */
 export interface Ec2DeployerPolicyProps {
-  /** Provider of the account that holds the policy. */
+  /** Provider of the account that holds the policy; the instances run in that account. */
   readonly provider: TerraformProvider;
   /** Name of the customer-managed policy. */
   readonly policyName: string;
-  /** The only region the policy allows actions in (`aws:RequestedRegion`). */
+  /** The only region the policy allows actions in (`aws:RequestedRegion` and the ARNs). */
   readonly region: string;
   /**
-   * Value of the `ManagedBy` tag of the instances the policy may change or terminate.
-   * @default "cdktf-assume-role"
+   * The tag every instance gets at launch (`aws:RequestTag`), and without which no instance may
+   * be changed, tagged or terminated (`aws:ResourceTag`); its key may never be set or removed
+   * on an existing instance (`aws:TagKeys`).
    */
-  readonly managedByTag?: string;
+  readonly managedBy: ManagedByTag;
+  /** The only instance type the policy lets the role launch or resize to (`ec2:InstanceType`). */
+  readonly instanceType: string;
+  /**
+   * Owners of the AMIs the role may launch (`ec2:Owner`): account ids or `amazon`,
+   * `aws-marketplace`, `self` (the policy's own account).
+   */
+  readonly amiOwners: readonly string[];
+  /**
+   * Whether the instance's network interface gets a public IP address; the policy allows only
+   * this choice (`ec2:AssociatePublicIpAddress`).
+   * @default false
+   */
+  readonly associatePublicIpAddress?: boolean;
   /**
    * IAM path of the policy.
    * @default "/"
@@ -47,24 +72,31 @@ export const EC2_DEPLOYER_READ_ACTIONS = [
   "ec2:DescribeVpcs",
 ] as const;
 
-/**
- * Calls on existing instances, allowed only on those tagged by this app: destroying, and the
- * changes in place that settings can cause (tags, instance type, metadata options).
- */
-export const EC2_DEPLOYER_MANAGE_ACTIONS = [
+/** Calls that end or restart the app's own instances: destroy, and a change of instance type. */
+export const EC2_DEPLOYER_LIFECYCLE_ACTIONS = [
   "ec2:TerminateInstances",
-  "ec2:CreateTags",
-  "ec2:DeleteTags",
   "ec2:StopInstances",
   "ec2:StartInstances",
+] as const;
+
+/** Calls that change the app's own instances in place: instance type, attributes, metadata options. */
+export const EC2_DEPLOYER_MODIFY_ACTIONS = [
   "ec2:ModifyInstanceAttribute",
   "ec2:ModifyInstanceMetadataOptions",
 ] as const;
 
+/** Calls that retag the app's own instances when the `tags` or `instanceName` setting changes. */
+export const EC2_DEPLOYER_TAG_ACTIONS = ["ec2:CreateTags", "ec2:DeleteTags"] as const;
+
+/** The only value of `ec2:MetadataHttpTokens` the policy allows: IMDSv2. */
+const IMDSV2 = "required";
+
 /**
- * A customer-managed policy with only what deploying, reading and destroying the ec2-stack
- * needs, in one region: the least-privilege alternative to `AmazonEC2FullAccess`. Every action
- * and why it is needed: docs/least-privilege.md.
+ * A customer-managed policy with only what deploying, reading, changing and destroying the
+ * ec2-stack needs, in one region and account: the least-privilege alternative to
+ * `AmazonEC2FullAccess`. It allows no launch that the app's own settings would not synthesize
+ * (instance type, AMI owner, IMDSv2, encrypted volume, public IP, `ManagedBy` tag), and no change
+ * to an instance the app did not tag. Every statement and why: docs/least-privilege.md.
  */
 export class Ec2DeployerPolicy extends Construct {
   /** The policy: the escape hatch for what these props do not cover. */
@@ -76,45 +108,86 @@ export class Ec2DeployerPolicy extends Construct {
 
   constructor(scope: Construct, id: string, props: Ec2DeployerPolicyProps) {
     super(scope, id);
-    const inRegion = { test: "StringEquals", variable: "aws:RequestedRegion", values: [props.region] };
+    validate(props);
+    const partition = new DataAwsPartition(this, "Partition", { provider: props.provider }).partition;
+    const account = new DataAwsCallerIdentity(this, "Account", { provider: props.provider }).accountId;
+    const { region, managedBy } = props;
+    const arn = (resource: string, inAccount = account): string =>
+      `arn:${partition}:ec2:${region}:${inAccount}:${resource}`;
+    const instances = arn("instance/*");
+
+    const when = (test: string, variable: string, ...values: string[]): DataAwsIamPolicyDocumentStatementCondition => ({
+      test,
+      variable,
+      values,
+    });
+    const inRegion = when("StringEquals", "aws:RequestedRegion", region);
+    const managed = when("StringEquals", `aws:ResourceTag/${managedBy.key}`, managedBy.value);
+    const allow = (
+      sid: string,
+      actions: readonly string[],
+      resources: readonly string[],
+      ...conditions: DataAwsIamPolicyDocumentStatementCondition[]
+    ): DataAwsIamPolicyDocumentStatement => ({
+      sid,
+      effect: "Allow",
+      actions: [...actions],
+      resources: [...resources],
+      condition: [inRegion, ...conditions],
+    });
+
+    // RunInstances is authorized once per resource it touches; each statement below allows one
+    // resource type with the conditions that apply to it (Service Authorization Reference).
     const statements: DataAwsIamPolicyDocumentStatement[] = [
-      {
-        sid: "ReadForPlanAndRefresh",
-        effect: "Allow",
-        actions: [...EC2_DEPLOYER_READ_ACTIONS],
-        resources: ["*"],
-        condition: [inRegion],
-      },
-      {
-        // RunInstances touches the image, subnet, security group, network interface and
-        // volume too; tags are set in the same call (tag-on-create).
-        sid: "LaunchInstances",
-        effect: "Allow",
-        actions: ["ec2:RunInstances"],
-        resources: ["*"],
-        condition: [inRegion],
-      },
-      {
-        sid: "TagOnLaunch",
-        effect: "Allow",
-        actions: ["ec2:CreateTags"],
-        resources: ["*"],
-        condition: [inRegion, { test: "StringEquals", variable: "ec2:CreateAction", values: ["RunInstances"] }],
-      },
-      {
-        sid: "ManageOwnInstances",
-        effect: "Allow",
-        actions: [...EC2_DEPLOYER_MANAGE_ACTIONS],
-        resources: ["*"],
-        condition: [
-          inRegion,
-          {
-            test: "StringEquals",
-            variable: "aws:ResourceTag/ManagedBy",
-            values: [props.managedByTag ?? "cdktf-assume-role"],
-          },
-        ],
-      },
+      // Describe* have no resource-level permissions: `*`, limited by region.
+      allow("ReadForPlanAndRefresh", EC2_DEPLOYER_READ_ACTIONS, ["*"]),
+      allow(
+        "RunInstancesInstance",
+        ["ec2:RunInstances"],
+        [instances],
+        when("StringEquals", `aws:RequestTag/${managedBy.key}`, managedBy.value),
+        when("StringEquals", "ec2:InstanceType", props.instanceType),
+        when("StringEquals", "ec2:MetadataHttpTokens", IMDSV2),
+      ),
+      allow("RunInstancesVolume", ["ec2:RunInstances"], [arn("volume/*")], when("Bool", "ec2:Encrypted", "true")),
+      allow(
+        "RunInstancesNetworkInterface",
+        ["ec2:RunInstances"],
+        [arn("network-interface/*")],
+        when("Bool", "ec2:AssociatePublicIpAddress", String(props.associatePublicIpAddress ?? false)),
+      ),
+      // Images belong to no account in their ARN; their owner is a condition.
+      allow(
+        "RunInstancesImage",
+        ["ec2:RunInstances"],
+        [arn("image/*", "")],
+        when("StringEquals", "ec2:Owner", ...props.amiOwners.map((o) => (o === "self" ? account : o))),
+      ),
+      // The subnet and security group of the policy's own account (no shared subnets), in its region.
+      allow("RunInstancesSubnet", ["ec2:RunInstances"], [arn("subnet/*")]),
+      allow("RunInstancesSecurityGroup", ["ec2:RunInstances"], [arn("security-group/*")]),
+      // Tags set by RunInstances are authorized as ec2:CreateTags too (tag on create).
+      allow("TagOnLaunch", ["ec2:CreateTags"], [instances], when("StringEquals", "ec2:CreateAction", "RunInstances")),
+      // Retagging: never the ManagedBy tag itself, and never "every tag" (DeleteTags without keys).
+      allow(
+        "TagOwnInstances",
+        EC2_DEPLOYER_TAG_ACTIONS,
+        [instances],
+        managed,
+        when("ForAllValues:StringNotEquals", "aws:TagKeys", managedBy.key),
+        when("Null", "aws:TagKeys", "false"),
+      ),
+      allow("ManageOwnInstances", EC2_DEPLOYER_LIFECYCLE_ACTIONS, [instances], managed),
+      // IfExists: these calls also change other attributes (DisableApiTermination before
+      // terminate, hop limit), which carry no instance type or tokens setting.
+      allow(
+        "ModifyOwnInstances",
+        EC2_DEPLOYER_MODIFY_ACTIONS,
+        [instances],
+        managed,
+        when("StringEqualsIfExists", "ec2:Attribute/InstanceType", props.instanceType),
+        when("StringEqualsIfExists", "ec2:Attribute/HttpTokens", IMDSV2),
+      ),
     ];
     this.document = new DataAwsIamPolicyDocument(this, "Document", {
       provider: props.provider,
@@ -124,10 +197,20 @@ export class Ec2DeployerPolicy extends Construct {
       provider: props.provider,
       name: props.policyName,
       path: props.path ?? "/",
-      description: `Deploy, read and destroy the ec2-stack's instance in ${props.region} only`,
+      description: `Deploy, read, change and destroy the ec2-stack's instance in ${props.region} only`,
       policy: this.document.json,
       tags: props.tags ? { ...props.tags } : undefined,
     });
     this.policyArn = this.resource.arn;
+  }
+}
+
+function validate(props: Ec2DeployerPolicyProps): void {
+  if (props.amiOwners.length === 0) {
+    throw new Error("amiOwners is empty: name at least one AMI owner the policy may launch from");
+  }
+  const { key, value } = props.managedBy;
+  if ([key, value].some((v) => !Token.isUnresolved(v) && v.trim() === "")) {
+    throw new Error(`managedBy tag ${JSON.stringify(props.managedBy)} needs a key and a value`);
   }
 }

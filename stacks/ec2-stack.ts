@@ -7,7 +7,7 @@ import { CrossAccountRole } from "../constructs/cross-account-role";
 import { HardenedInstance } from "../constructs/hardened-instance";
 import { suppressPolicyRule } from "../constructs/policy/rule";
 import { configureStateBackend } from "./state-backend";
-import { MANAGED_BY } from "./tags";
+import { MANAGED_BY_TAG } from "./tags";
 
 /** Properties of an {@link Ec2Stack}. */
 export interface Ec2StackProps {
@@ -43,7 +43,9 @@ export class Ec2Stack extends TerraformStack {
       roleArn: props.role.roleArn,
       sessionName: `cdktf-${name}`,
       externalId: settings.role.externalId,
-      durationSeconds: settings.role.maxSessionDurationSeconds,
+      durationSeconds: settings.role.sessionDurationSeconds,
+      sourceIdentity: settings.role.sourceIdentity,
+      sessionTags: settings.role.sessionTags,
       allowedAccountIds: settings.destinationAccountId ? [settings.destinationAccountId] : undefined,
     });
     const provider = this.assumedRole.provider;
@@ -57,7 +59,7 @@ export class Ec2Stack extends TerraformStack {
       name: settings.instance.name,
       associatePublicIpAddress: settings.instance.associatePublicIpAddress,
       rootVolumeSizeGib: settings.instance.rootVolumeSizeGib,
-      tags: { ...settings.tags, ManagedBy: MANAGED_BY },
+      tags: { ...settings.tags, ...MANAGED_BY_TAG },
     });
     if (settings.instance.associatePublicIpAddress) {
       suppressPolicyRule(this.instance.resource, "InstanceNoPublicIp", "setting associatePublicIpAddress=true");

@@ -5,7 +5,7 @@ import { DeploymentSettings, StateSettings } from "../config";
 import { CrossAccountRole } from "../constructs/cross-account-role";
 import { Ec2DeployerPolicy } from "../constructs/ec2-deployer-policy";
 import { configureStateBackend } from "./state-backend";
-import { MANAGED_BY } from "./tags";
+import { MANAGED_BY, MANAGED_BY_KEY, MANAGED_BY_TAG } from "./tags";
 
 /** Properties of an {@link IamStack}. */
 export interface IamStackProps {
@@ -45,7 +45,7 @@ export class IamStack extends TerraformStack {
       allowedAccountIds: settings.destinationAccountId ? [settings.destinationAccountId] : undefined,
     });
 
-    const tags = { ...settings.tags, ManagedBy: MANAGED_BY };
+    const tags = { ...settings.tags, ...MANAGED_BY_TAG };
     const role = settings.role;
     const leastPrivilege =
       role.permissions === "least-privilege"
@@ -54,6 +54,10 @@ export class IamStack extends TerraformStack {
             policyName: `${role.name}-ec2-deployer`,
             path: role.path,
             region: settings.region,
+            managedBy: { key: MANAGED_BY_KEY, value: MANAGED_BY },
+            instanceType: settings.instance.type,
+            amiOwners: settings.instance.amiOwners,
+            associatePublicIpAddress: settings.instance.associatePublicIpAddress,
             tags,
           })
         : undefined;
@@ -64,10 +68,11 @@ export class IamStack extends TerraformStack {
       roleName: role.name,
       path: role.path,
       trustedPrincipalArns: role.trustedPrincipalArns,
-      externalId: role.externalId,
+      externalIds: role.externalIds,
       requireMfa: role.requireMfa,
       mfaMaxAgeSeconds: role.mfaMaxAgeSeconds,
       principalOrgId: role.principalOrgId,
+      requireSourceIdentity: role.requireSourceIdentity,
       maxSessionDurationSeconds: role.maxSessionDurationSeconds,
       permissionsBoundaryArn: role.permissionsBoundaryArn,
       awsManagedPolicyNames: role.permissions === "ec2-full-access" ? ["AmazonEC2FullAccess"] : [],

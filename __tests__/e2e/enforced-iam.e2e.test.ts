@@ -2,57 +2,44 @@
  * The tutorial's flow with IAM enforced by the emulator: every request must be signed by a known
  * key and is checked against the identity policies of the user or assumed role that signed it.
  * The source user may only assume the role; the destination deployer may only manage IAM; the
- * instance is deployed, read and destroyed through the role alone. docs/emulator-iam.md says what
- * the emulator evaluates and what it does not, and so what these tests prove.
+ * instance is deployed, changed and destroyed through the role alone, and every call the AWS
+ * provider makes must be in the recorded list that the IAM evaluation specs judge
+ * (__tests__/iam/). docs/emulator-iam.md says what the emulator evaluates and what it does not,
+ * and so what these tests prove.
  */
+import * as fs from "fs";
+import * as path from "path";
 import {
   CreateSecurityGroupCommand,
   DescribeInstancesCommand,
   DescribeSecurityGroupsCommand,
 } from "@aws-sdk/client-ec2";
-import { CreateUserCommand } from "@aws-sdk/client-iam";
+import { CreateUserCommand, GetPolicyCommand, GetPolicyVersionCommand } from "@aws-sdk/client-iam";
 import { AssumeRoleCommand, GetCallerIdentityCommand } from "@aws-sdk/client-sts";
-import { DEFAULTS, Permissions } from "../../config";
-import { MANAGED_BY } from "../../stacks/tags";
+import { DEFAULTS } from "../../config";
+import { MANAGED_BY, MANAGED_BY_KEY } from "../../stacks/tags";
 import { AwsClients, destroyClients, emulatorClients } from "../../scripts/lib/aws-clients";
 import { describeInstance, describeRole, liveInstances } from "../../scripts/lib/checks";
 import { EMULATOR_DEFAULT_ACCOUNT } from "../../scripts/lib/accounts";
+import { driftMetadataOptions, SANDBOX_ROLE_ARN, startEnforcedCloud } from "../../scripts/lib/enforced-iam";
 import { DEFAULT_DESTINATION_ACCOUNT, LocalCloud } from "../../scripts/lib/local-cloud";
-import { cleanUp, planExitCode, STEP_TIMEOUT_MS, withClients } from "./support";
+import {
+  callLogEnv,
+  CHANGED_SETTINGS,
+  INITIAL_SETTINGS,
+  loadRecordedCalls,
+  METADATA_DRIFT_HOP_LIMIT,
+  parseProviderLog,
+  unrecordedCalls,
+} from "../../scripts/lib/provider-calls";
+import { canonicalPolicy, documentNamed, renderDocument, SynthesizedStack } from "../iam/policy-json";
+import { cleanUp, planExitCode, STEP_TIMEOUT_MS, synthesizedStacks, withClients } from "./support";
 
 jest.setTimeout(STEP_TIMEOUT_MS);
 
 const SOURCE = EMULATOR_DEFAULT_ACCOUNT;
 const DESTINATION = DEFAULT_DESTINATION_ACCOUNT;
-const ROLE_ARN = `arn:aws:iam::${DESTINATION}:role/${DEFAULTS.roleName}`;
-
-/**
- * The source user's only permission: assuming the role. The source provider of iam-stack also
- * calls sts:GetCallerIdentity, which needs no permission (on AWS nor in the emulator).
- */
-const SOURCE_USER_POLICY = JSON.stringify({
-  Version: "2012-10-17",
-  Statement: [{ Sid: "AssumeTheCrossAccountRole", Effect: "Allow", Action: "sts:AssumeRole", Resource: ROLE_ARN }],
-});
-
-/**
- * iam-stack makes only IAM calls in the destination account (and sts:GetCallerIdentity):
- * IAMFullAccess is the narrowest AWS managed policy that covers them, and unlike
- * AdministratorAccess it would expose any other call.
- */
-const IAM_FULL_ACCESS = "arn:aws:iam::aws:policy/IAMFullAccess";
-
-/** A sandbox with IAM enforced, a source user that may only assume the role, and `permissions`. */
-function startEnforcedCloud(permissions: Permissions): Promise<LocalCloud> {
-  return LocalCloud.start({
-    enforceIam: true,
-    settings: { PERMISSIONS: permissions },
-    deployerPolicies: {
-      source: { inlinePolicies: { AssumeCrossAccountRole: SOURCE_USER_POLICY } },
-      destination: { managedPolicyArns: [IAM_FULL_ACCESS] },
-    },
-  });
-}
+const ROLE_ARN = SANDBOX_ROLE_ARN;
 
 /** Runs `fn` as the administrator of a profile's account: for checks the deployers may not make. */
 async function asAdmin<T>(cloud: LocalCloud, profile: string, fn: (c: AwsClients) => Promise<T>): Promise<T> {
@@ -103,7 +90,13 @@ async function outcome(call: Promise<unknown>): Promise<string> {
 describe("PERMISSIONS=least-privilege with IAM enforced", () => {
   let cloud: LocalCloud;
   let instanceId: string;
-  /** Stacks that may hold resources: added before a deploy, removed after a destroy. */
+  /** Terraform's debug logs of the ec2-stack runs: every request the provider sent. */
+  const callLogs: string[] = [];
+  const logging = (step: string): Record<string, string> => {
+    const file = path.join(cloud.logDir, `terraform-${step}.log`);
+    callLogs.push(file);
+    return callLogEnv(file);
+  };
 
   beforeAll(async () => {
     cloud = await startEnforcedCloud("least-privilege");
@@ -127,7 +120,7 @@ describe("PERMISSIONS=least-privilege with IAM enforced", () => {
 
   it("deploys iam-stack with a destination deployer limited to IAMFullAccess", async () => {
     // WHEN
-    const outputs = await cloud.deploy(["iam-stack"]);
+    const outputs = await cloud.deploy(["iam-stack"], { env: INITIAL_SETTINGS });
 
     // THEN the role carries the least-privilege policy only
     expect(outputs["iam-stack"].role_arn).toBe(ROLE_ARN);
@@ -135,12 +128,34 @@ describe("PERMISSIONS=least-privilege with IAM enforced", () => {
     expect(role?.attachedPolicyArns).toEqual([`arn:aws:iam::${DESTINATION}:policy/${DEFAULTS.roleName}-ec2-deployer`]);
   });
 
+  it("the provider created the policies the IAM evaluation specs judge: their rendering of the synthesized documents", async () => {
+    // GIVEN the synthesized iam-stack, rendered as the evaluation specs render it
+    const stack = JSON.parse(synthesizedStacks(cloud.outDir)["iam-stack"]) as SynthesizedStack;
+    const accounts = { source: SOURCE, destination: DESTINATION };
+    const trust = renderDocument(stack, documentNamed(stack, "TrustPolicy"), accounts);
+    const deployer = renderDocument(stack, documentNamed(stack, "Ec2Deployer"), accounts);
+
+    // WHEN the documents are read back from IAM
+    const policyArn = `arn:aws:iam::${DESTINATION}:policy/${DEFAULTS.roleName}-ec2-deployer`;
+    const [role, created] = await withClients(cloud, "destination", async (c) => {
+      const { Policy: policy } = await c.iam.send(new GetPolicyCommand({ PolicyArn: policyArn }));
+      const { PolicyVersion: version } = await c.iam.send(
+        new GetPolicyVersionCommand({ PolicyArn: policyArn, VersionId: policy!.DefaultVersionId }),
+      );
+      return [await describeRole(c, DEFAULTS.roleName), JSON.parse(decodeURIComponent(version!.Document!))];
+    });
+
+    // THEN
+    expect(canonicalPolicy(role!.trustPolicy)).toEqual(canonicalPolicy(trust));
+    expect(canonicalPolicy(created)).toEqual(canonicalPolicy(deployer));
+  });
+
   it("deploys ec2-stack through the role, with the destination profile absent", async () => {
     // GIVEN
     cloud.credentials.hide("destination");
 
     // WHEN
-    const outputs = await cloud.deploy(["ec2-stack"]);
+    const outputs = await cloud.deploy(["ec2-stack"], { env: { ...INITIAL_SETTINGS, ...logging("create") } });
 
     // THEN
     instanceId = outputs["ec2-stack"].instance_id;
@@ -182,16 +197,46 @@ describe("PERMISSIONS=least-privilege with IAM enforced", () => {
     });
   });
 
+  it("changes the instance through the role: tags, instance type, metadata options set back after a drift", async () => {
+    // GIVEN the new instance type in the role's policy first, and a drift of the metadata options
+    cloud.credentials.restore("destination");
+    await cloud.deploy(["iam-stack"], { env: CHANGED_SETTINGS });
+    cloud.credentials.hide("destination");
+    await driftMetadataOptions(cloud, instanceId, METADATA_DRIFT_HOP_LIMIT);
+
+    // WHEN
+    const outputs = await cloud.deploy(["ec2-stack"], { env: { ...CHANGED_SETTINGS, ...logging("change") } });
+
+    // THEN the same instance, changed in place
+    expect(outputs["ec2-stack"].instance_id).toBe(instanceId);
+    const seen = await asAdmin(cloud, "destination", (c) => describeInstance(c, instanceId));
+    expect(seen).toMatchObject({ state: "running" });
+    expect(seen!.instance.InstanceType).toBe(CHANGED_SETTINGS.INSTANCE_TYPE);
+    expect(seen!.instance.MetadataOptions).toMatchObject({ HttpTokens: "required", HttpPutResponseHopLimit: 1 });
+    const tags = Object.fromEntries((seen!.instance.Tags ?? []).map((t) => [t.Key, t.Value]));
+    expect(tags).toEqual({ [MANAGED_BY_KEY]: MANAGED_BY, Name: DEFAULTS.instanceName, env: "dev" });
+  });
+
   it("destroys ec2-stack through the role, and iam-stack with the destination deployer", async () => {
-    await cloud.destroy(["ec2-stack"], { ignoreDependents: true });
+    await cloud.destroy(["ec2-stack"], { ignoreDependents: true, env: { ...CHANGED_SETTINGS, ...logging("destroy") } });
     const seen = await asAdmin(cloud, "destination", (c) => describeInstance(c, instanceId));
     expect(seen?.state ?? "terminated").toBe("terminated");
 
     cloud.credentials.restore("destination");
-    await cloud.destroy(["iam-stack"], { ignoreDependents: true });
+    await cloud.destroy(["iam-stack"], { ignoreDependents: true, env: CHANGED_SETTINGS });
 
     expect(await withClients(cloud, "destination", (c) => describeRole(c, DEFAULTS.roleName))).toBeUndefined();
     expect(await asAdmin(cloud, "destination", (c) => liveInstances(c, MANAGED_BY))).toEqual([]);
+  });
+
+  it("the provider made no call that the recorded list lacks (npm run record:provider-calls)", () => {
+    // GIVEN every request the provider sent for ec2-stack: create, change, destroy
+    expect(callLogs).toHaveLength(3);
+    const calls = callLogs.flatMap((file) => parseProviderLog(fs.readFileSync(file, "utf8")));
+    expect(calls.map((c) => c.action)).toEqual(expect.arrayContaining(["ec2:RunInstances", "ec2:TerminateInstances"]));
+
+    // THEN
+    expect(unrecordedCalls(calls, loadRecordedCalls())).toEqual([]);
   });
 });
 

@@ -38,6 +38,12 @@ describe("the tutorial against a local two-account emulator", () => {
     expect(role?.accountId).toBe(DESTINATION);
     expect(trustedPrincipals(role!)).toEqual([`arn:aws:iam::${SOURCE}:root`]);
     expect(role!.trustPolicy.Statement[0]).toMatchObject({ Effect: "Allow", Action: "sts:AssumeRole" });
+    // As the tutorial's: the trusted principals may tag the session and set its source identity.
+    expect(role!.trustPolicy.Statement[1]).toMatchObject({
+      Effect: "Allow",
+      Action: expect.arrayContaining(["sts:TagSession", "sts:SetSourceIdentity"]),
+      Principal: { AWS: `arn:aws:iam::${SOURCE}:root` },
+    });
     expect(role!.attachedPolicyArns).toEqual(["arn:aws:iam::aws:policy/AmazonEC2FullAccess"]);
     const inSource = await withClients(cloud, "source", (c) => describeRole(c, DEFAULTS.roleName));
     expect(inSource).toBeUndefined();

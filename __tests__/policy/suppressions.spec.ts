@@ -31,7 +31,7 @@ describe("suppressPolicyRule", () => {
     const { instance } = serverStack();
     expect(() => suppressPolicyRule(instance, "InstanceIsCheap" as PolicyRuleName, "it is")).toThrow(
       'Cannot suppress unknown policy rule "InstanceIsCheap" on stack/Server/Instance; known rules: ' +
-        "TrustPolicyNoWildcardPrincipal, IamNoWildcardActionOnAllResources, InstanceRequiresImdsv2, " +
+        "TrustPolicyNoWildcardPrincipal, IamNoWildcardActionOnAllResources, IamActionsExistAndConditionKeysApply, InstanceRequiresImdsv2, " +
         "InstanceRootVolumeEncrypted, EbsVolumeEncrypted, InstanceNoPublicIp, TrustPolicyAccountRootNeedsCondition",
     );
   });

@@ -33,11 +33,25 @@ export interface IamStatement {
   readonly principals: readonly IamPrincipal[];
   /** How many conditions the statement has; undefined when unknown until plan. */
   readonly conditionCount: number | undefined;
+  /**
+   * The condition keys its conditions test (`aws:RequestedRegion`), those known before plan;
+   * empty when the conditions are unknown until plan.
+   */
+  readonly conditionKeys: readonly string[];
 }
 
 /** How a finding names a statement: `statement "TrustSourceAccount"` or `statement 2`. */
 export function statementLabel(statement: IamStatement): string {
   return statement.sid !== undefined ? `statement "${statement.sid}"` : `statement ${statement.position}`;
+}
+
+/** An IAM wildcard pattern (`*`, `?`) as a case-insensitive regular expression, as IAM matches actions. */
+export function globRegExp(glob: string): RegExp {
+  const source = glob
+    .split("")
+    .map((c) => (c === "*" ? ".*" : c === "?" ? "." : c.replace(/[.+^${}()|[\]\\]/g, "\\$&")))
+    .join("");
+  return new RegExp(`^${source}$`, "i");
 }
 
 /** The text of a value without its Terraform expressions: what is certain before plan. */
@@ -49,6 +63,10 @@ function stringList(value: unknown): string[] {
   if (typeof value === "string") return isUnknown(value) ? [] : [value];
   if (!Array.isArray(value)) return [];
   return value.filter((v): v is string => typeof v === "string");
+}
+
+function knownString(value: unknown): value is string {
+  return typeof value === "string" && !isUnknown(value);
 }
 
 function sidOf(value: unknown): string | undefined {
@@ -70,6 +88,9 @@ export function documentStatements(attributes: Readonly<Record<string, unknown>>
   return ((raw as unknown[] | undefined) ?? []).map((s, i) => {
     const st = (typeof s === "object" && s !== null ? s : {}) as Record<string, unknown>;
     const condition = st.condition;
+    const conditionKeys = Array.isArray(condition)
+      ? condition.map((c: Record<string, unknown> | null) => c?.variable).filter(knownString)
+      : [];
     return {
       sid: sidOf(st.sid),
       position: i + 1,
@@ -83,6 +104,7 @@ export function documentStatements(attributes: Readonly<Record<string, unknown>>
         identifiers: stringList(p?.identifiers),
       })),
       conditionCount: condition === undefined ? 0 : Array.isArray(condition) ? condition.length : undefined,
+      conditionKeys,
     };
   });
 }
@@ -107,6 +129,8 @@ export function jsonStatements(policy: string): IamStatement[] | undefined {
   return list.map((s: unknown, i) => {
     const st = (typeof s === "object" && s !== null ? s : {}) as Record<string, unknown>;
     const condition = st.Condition;
+    const operators = typeof condition === "object" && condition !== null ? Object.values(condition) : [];
+    const conditionKeys = operators.flatMap((o) => (typeof o === "object" && o !== null ? Object.keys(o) : []));
     return {
       sid: sidOf(st.Sid),
       position: i + 1,
@@ -123,8 +147,39 @@ export function jsonStatements(policy: string): IamStatement[] | undefined {
           : typeof condition === "object" && condition !== null
             ? Object.keys(condition).length
             : undefined,
+      conditionKeys: conditionKeys.filter(knownString),
     };
   });
+}
+
+/** Resources whose `policy` argument is a permissions policy. */
+const POLICY_RESOURCES = ["aws_iam_policy", "aws_iam_role_policy", "aws_iam_user_policy", "aws_iam_group_policy"];
+
+/** JSON permissions policies of a subject; the JSON of a policy document is checked on the document. */
+function jsonPolicies(values: unknown[]): IamStatement[] {
+  return values
+    .filter((v): v is string => typeof v === "string" && !isDocumentReference(v))
+    .flatMap((v) => jsonStatements(v) ?? []);
+}
+
+/**
+ * The statements of a resource's or data source's permissions policy: a policy document's own
+ * statements and the JSON literals it merges, or the JSON `policy` of an IAM policy resource or
+ * inline policy. The JSON of a policy document data source is checked on the document itself.
+ */
+export function permissionStatements(type: string, attributes: Readonly<Record<string, unknown>>): IamStatement[] {
+  if (type === "data.aws_iam_policy_document") {
+    // Its own statements, and the JSON literals it merges (referenced documents are checked themselves).
+    const merged = [attributes.source_policy_documents, attributes.override_policy_documents].flatMap((v) =>
+      Array.isArray(v) ? v.filter((p) => !isUnknown(p)) : [],
+    );
+    return [...(documentStatements(attributes) ?? []), ...jsonPolicies(merged)];
+  }
+  if (POLICY_RESOURCES.includes(type)) return jsonPolicies([attributes.policy]);
+  if (type === "aws_iam_role" && Array.isArray(attributes.inline_policy)) {
+    return jsonPolicies(attributes.inline_policy.map((p: Record<string, unknown>) => p?.policy));
+  }
+  return [];
 }
 
 const DOCUMENT_REFERENCE_RE = /^\$\{data\.aws_iam_policy_document\.([^.{}]+)\.(?:minified_)?json\}$/;

@@ -1,6 +1,7 @@
 import { IConstruct } from "constructs";
 import { Annotations, IAspect } from "cdktf";
 import { EbsVolumeEncrypted } from "./ebs-volume-encrypted";
+import { IamActionsExistAndConditionKeysApply } from "./iam-actions-exist-and-condition-keys-apply";
 import { IamNoWildcardActionOnAllResources } from "./iam-no-wildcard-action-on-all-resources";
 import { InstanceNoPublicIp } from "./instance-no-public-ip";
 import { InstanceRequiresImdsv2 } from "./instance-requires-imdsv2";
@@ -13,6 +14,7 @@ import { TrustPolicyNoWildcardPrincipal } from "./trust-policy-no-wildcard-princ
 export const ALL_POLICY_RULES: readonly PolicyRule[] = [
   TrustPolicyNoWildcardPrincipal,
   IamNoWildcardActionOnAllResources,
+  IamActionsExistAndConditionKeysApply,
   InstanceRequiresImdsv2,
   InstanceRootVolumeEncrypted,
   EbsVolumeEncrypted,

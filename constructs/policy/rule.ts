@@ -19,6 +19,7 @@ import {
 export const POLICY_RULE_NAMES = [
   "TrustPolicyNoWildcardPrincipal",
   "IamNoWildcardActionOnAllResources",
+  "IamActionsExistAndConditionKeysApply",
   "InstanceRequiresImdsv2",
   "InstanceRootVolumeEncrypted",
   "EbsVolumeEncrypted",

@@ -1,4 +1,4 @@
-import { policyStatements, statementLabel } from "./iam-statements";
+import { globRegExp, IamStatement, literalText, policyStatements, statementLabel } from "./iam-statements";
 import { PolicyRule } from "./rule";
 
 /**
@@ -6,6 +6,17 @@ import { PolicyRule } from "./rule";
  * possibly unknown until plan (`arn:${data.aws_partition.P.partition}:iam::${...}:root`).
  */
 const WHOLE_ACCOUNT_RE = /^(?:arn:[^:]+:iam::[^:]+:root|\d{12})$/;
+
+/**
+ * Whether a statement may let its principals start a session: it allows `sts:AssumeRole` (or
+ * every action but some, or actions unknown until plan). `sts:TagSession` and
+ * `sts:SetSourceIdentity` alone start none; AWS checks them only within an `sts:AssumeRole`.
+ */
+function allowsAssumeRole(s: IamStatement): boolean {
+  if (s.notActions.length > 0 || s.actions.length === 0) return true;
+  // An action with an expression in it may be anything once planned.
+  return s.actions.some((a) => literalText(a) !== a || globRegExp(a).test("sts:AssumeRole"));
+}
 
 /**
  * A trust policy that trusts a whole account (its `:root`) should have a condition: without one,
@@ -19,7 +30,7 @@ export const TrustPolicyAccountRootNeedsCondition: PolicyRule = {
     if (type !== "aws_iam_role") return [];
     const statements = policyStatements(element, attributes.assume_role_policy) ?? [];
     return statements
-      .filter((s) => s.effect === "Allow" && s.conditionCount === 0)
+      .filter((s) => s.effect === "Allow" && s.conditionCount === 0 && allowsAssumeRole(s))
       .flatMap((s) =>
         s.principals
           .filter((p) => p.type === "AWS")

@@ -8,6 +8,7 @@ wrong (or the other way round). Arguments are passed to moto_server unchanged.
 import sys
 
 from moto.ec2.models.elastic_network_interfaces import NetworkInterface
+from moto.iam.access_control import IAMPolicyStatement
 from moto.server import main
 
 _association = NetworkInterface.association.fget
@@ -22,6 +23,22 @@ def _association_or_none(self):
 
 
 NetworkInterface.association = property(_association_or_none)
+
+_check_element_matches = IAMPolicyStatement._check_element_matches
+
+
+def _any_resource_when_unknown(self, statement_element, value):
+    # With IAM enforced, moto checks most calls (every EC2 call among them) against the resource
+    # "*", because it does not work out which resources a request names. AWS checks the real
+    # ARNs, and least privilege names them (arn:aws:ec2:<region>:<account>:instance/*): moto
+    # would refuse every such call that AWS allows. A request whose resource moto does not know
+    # therefore matches any Resource, as it already meets any Condition; docs/emulator-iam.md.
+    if statement_element == "Resource" and value == "*":
+        return True
+    return _check_element_matches(self, statement_element, value)
+
+
+IAMPolicyStatement._check_element_matches = _any_resource_when_unknown
 
 if __name__ == "__main__":
     sys.exit(main(sys.argv[1:]))

@@ -78,10 +78,17 @@ export async function describeRole(clients: AwsClients, roleName: string): Promi
   }
 }
 
-/** The principals a trust policy names, flattened. */
+/**
+ * The principals a trust policy lets assume the role: those of its statements that allow
+ * sts:AssumeRole (the statement for sts:TagSession and sts:SetSourceIdentity names them again).
+ */
 export function trustedPrincipals(role: RoleView): string[] {
-  return role.trustPolicy.Statement.flatMap((s) => {
+  const assuming = role.trustPolicy.Statement.filter((s) =>
+    (Array.isArray(s.Action) ? s.Action : [s.Action]).includes("sts:AssumeRole"),
+  );
+  const principals = assuming.flatMap((s) => {
     const p = s.Principal.AWS;
     return Array.isArray(p) ? p : [p];
   });
+  return [...new Set(principals)];
 }
