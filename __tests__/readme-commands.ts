@@ -36,8 +36,8 @@ export const E2E_RUNS: Readonly<Record<string, readonly string[]>> = {
     "npm run destroy:iam",
     "npm run destroy",
   ],
+  "drills-order-and-endpoint.e2e.test.ts": ["npx cdktf destroy '*'"],
   "drills-interruptions.e2e.test.ts": [
-    "npx cdktf destroy '*'",
     "(cd cdktf.out/stacks/ec2-stack && terraform state show aws_instance.Instance_43E3DA95 | grep ' id ')",
   ],
   "multi-target.e2e.test.ts": [
