@@ -46,6 +46,8 @@ export class ReadmeSession {
   private readonly logDir: string;
   private env: NodeJS.ProcessEnv;
   private ran = 0;
+  /** Index in `commands` of the last command run. */
+  private at = -1;
 
   constructor(options: ReadmeSessionOptions) {
     this.testFile = path.basename(expect.getState().testPath ?? "");
@@ -70,8 +72,12 @@ export class ReadmeSession {
           `${expected === undefined ? "none" : `\`${expected}\``}, not \`${command}\``,
       );
     }
-    const written = this.commands.find((c) => c.command === command);
-    if (!written) throw new Error(`no shell block of README.md or docs/*.md has \`${command}\` any more`);
+    // The same text may stand in several places: the first one after the previous command's.
+    const at = (from: number): number => this.commands.findIndex((c, i) => i > from && c.command === command);
+    const index = at(this.at) >= 0 ? at(this.at) : at(-1);
+    if (index < 0) throw new Error(`no shell block of README.md or docs/*.md has \`${command}\` any more`);
+    const written = this.commands[index];
+    this.at = index;
     this.ran++;
 
     const envFile = path.join(this.logDir, "readme-session.env");
