@@ -112,23 +112,28 @@ describe("two targets in two destination accounts, with README's commands", () =
     expect(await role(B.profile)).toBeDefined();
   });
 
-  it("npm run destroy destroys every instance, then every role, leaving nothing in either account", async () => {
-    const { output } = await readme.runOk("npm run destroy");
+  it(
+    "npm run destroy destroys every instance, then every role, leaving nothing in either account",
+    async () => {
+      const { output } = await readme.runOk("npm run destroy");
 
-    const reported = destroyedStacks(output);
-    expect(reported.map(([stack]) => stack).sort()).toEqual([...STACKS].sort());
-    const lastEc2 = Math.max(...reported.flatMap(([s], i) => (s.startsWith("ec2-") ? [i] : [])));
-    const firstIam = Math.min(...reported.flatMap(([s], i) => (s.startsWith("iam-") ? [i] : [])));
-    expect(lastEc2).toBeLessThan(firstIam);
-    expect(reported.filter(([, n]) => n !== 0)).toEqual([
-      ["ec2-stack-team-b", 1],
-      ["iam-stack-team-b", 2],
-    ]);
-    for (const t of TARGETS) {
-      expect(await live(t.profile)).toEqual([]);
-      expect(await role(t.profile)).toBeUndefined();
-    }
-  });
+      const reported = destroyedStacks(output);
+      expect(reported.map(([stack]) => stack).sort()).toEqual([...STACKS].sort());
+      const lastEc2 = Math.max(...reported.flatMap(([s], i) => (s.startsWith("ec2-") ? [i] : [])));
+      const firstIam = Math.min(...reported.flatMap(([s], i) => (s.startsWith("iam-") ? [i] : [])));
+      expect(lastEc2).toBeLessThan(firstIam);
+      expect(reported.filter(([, n]) => n !== 0)).toEqual([
+        ["ec2-stack-team-b", 1],
+        ["iam-stack-team-b", 2],
+      ]);
+      for (const t of TARGETS) {
+        expect(await live(t.profile)).toEqual([]);
+        expect(await role(t.profile)).toBeUndefined();
+      }
+      // Two cdktf runs of two stacks each: twice a single step's time.
+    },
+    2 * STEP_TIMEOUT_MS,
+  );
 
   it("ran every command README gives for several targets, in README's order", () => {
     readme.expectAllRun();
