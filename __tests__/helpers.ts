@@ -1,15 +1,18 @@
 /**
  * Shared helpers of the unit tests: obviously fake accounts, a config built from a context
- * object (never from the real environment), a fresh app with the stacks, and readers of the
- * synthesized JSON.
+ * object (never from the real environment), a fresh app with the stacks, readers of the
+ * synthesized JSON, and provider mirrors for the Terraform set-up's specs.
  */
 import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
 import { App, TerraformStack, Testing } from "cdktf";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 // The global types of the matchers that `Testing.setupJest()` (in setup.ts) adds to expect().
 import type {} from "cdktf/lib/testing/adapters/jest";
 import { defineStacks, StackPair } from "../app";
 import { AppConfig, loadConfig } from "../config";
+import { requiredPlatforms } from "../scripts/lib/terraform-cli-config";
 
 /** The account that assumes the role. */
 export const SOURCE_ACCOUNT = "111111111111";
@@ -42,6 +45,35 @@ const outdirs: string[] = [];
 afterAll(() => {
   for (const dir of outdirs.splice(0)) fs.rmSync(dir, { recursive: true, force: true });
 });
+
+/** A new empty directory, removed after the test file. */
+export function tempDir(name: string): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), `${name}-`));
+  outdirs.push(dir);
+  return dir;
+}
+
+/**
+ * A filesystem mirror with (empty files for) hashicorp/aws 5.100.0 for the platforms given, in
+ * one of the two layouts Terraform reads: unpacked, as in a plugin cache, or packed, as
+ * `terraform providers mirror` writes it.
+ */
+export function providerMirror(
+  layout: "unpacked" | "packed",
+  platforms: readonly string[] = requiredPlatforms(),
+): string {
+  const dir = tempDir(`mirror-${layout}`);
+  const aws = path.join(dir, "registry.terraform.io", "hashicorp", "aws");
+  for (const p of platforms) {
+    const file =
+      layout === "unpacked"
+        ? path.join(aws, "5.100.0", p, "terraform-provider-aws_v5.100.0_x5")
+        : path.join(aws, `terraform-provider-aws_5.100.0_${p}.zip`);
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    fs.writeFileSync(file, "");
+  }
+  return dir;
+}
 
 /** A fresh `Testing.app()`, whose output directory is removed after the test file. */
 export function testApp(): App {

@@ -29,8 +29,10 @@ import "./policy/policy-checks.spec";
 import "./policy/suppressions.spec";
 import "./policy/trust-policy-account-root-needs-condition.spec";
 import "./policy/trust-policy-no-wildcard-principal.spec";
+import "./prerequisites.spec";
 import "./readme.spec";
 import "./stack-command.spec";
+import "./terraform-cli-config.spec";
 
 describe("the unit suite", () => {
   it("runs every spec file under __tests__", () => {

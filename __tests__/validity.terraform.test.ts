@@ -1,8 +1,9 @@
 /**
  * Real Terraform validity of the synthesized stacks: `terraform init -backend=false` and
- * `terraform validate`, with the providers from the offline mirror (`TF_PROVIDER_MIRROR`,
- * default /opt/tf-plugins) through a CLI config of our own, passed in the environment of the
- * terraform processes only.
+ * `terraform validate`, with the AWS provider from a filesystem mirror (`TF_PROVIDER_MIRROR`,
+ * or the default path), or without one from the plugin cache that the first run downloads it
+ * into, through a CLI config of our own, passed in the environment of the terraform processes
+ * only.
  *
  * Each stack directory, as `cdktf synth` writes it, is called as a module of one root
  * configuration, so one `terraform validate` checks all four stacks: loading the AWS
@@ -20,7 +21,8 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { promisify } from "util";
-import { terraformEnv, writeTerraformCliConfig } from "../scripts/lib/terraform-cli-config";
+import { installProvider } from "../scripts/lib/provider-cache";
+import { providerInstallation, terraformEnv, writeTerraformCliConfig } from "../scripts/lib/terraform-cli-config";
 import { Context, DESTINATION_ACCOUNT, SOURCE_ACCOUNT, synthApp } from "./helpers";
 
 const run = promisify(execFile);
@@ -114,13 +116,19 @@ beforeAll(async () => {
   modules.broken = { source: "./broken" };
   fs.writeFileSync(path.join(workDir, "main.tf.json"), JSON.stringify({ module: modules }, null, 2));
 
-  const env = { ...process.env, ...terraformEnv(writeTerraformCliConfig(path.join(workDir, "cli"))) };
+  const provider = providerInstallation();
+  await installProvider(provider);
+  const env = {
+    ...process.env,
+    ...terraformEnv(writeTerraformCliConfig(path.join(workDir, "cli"), provider), provider),
+  };
   await terraform(["init", "-backend=false", "-input=false", "-no-color"], workDir, env);
   const report = JSON.parse(await terraform(["validate", "-json", "-no-color"], workDir, env)) as {
     diagnostics: Diagnostic[];
   };
   errors = report.diagnostics.filter((d) => d.severity === "error");
-}, 120_000);
+  // The first run without a mirror downloads the provider (675 MB unpacked for linux_amd64) first.
+}, 600_000);
 
 afterAll(() => {
   fs.rmSync(workDir, { recursive: true, force: true });

@@ -6,8 +6,15 @@
  *   npm run local -- --keep            stop after verifying; leave the emulator running
  *   npm run local -- --teardown DIR    destroy what --keep left and stop its emulator
  */
-import { checkPrerequisites } from "./lib/prerequisites";
+import {
+  checkPrerequisites,
+  describeProviderInstallation,
+  MissingPrerequisite,
+  providerDownloadFailed,
+} from "./lib/prerequisites";
 import { LocalCloud } from "./lib/local-cloud";
+import { installProvider, ProviderDownloadError } from "./lib/provider-cache";
+import { hasAwsProvider, terraformEnv } from "./lib/terraform-cli-config";
 import { StepReporter, Tutorial } from "./lib/tutorial";
 
 const seconds = (ms: number): string => `${(ms / 1000).toFixed(1)} s`;
@@ -34,12 +41,27 @@ async function teardown(dir: string): Promise<void> {
   console.log(`\nTorn down: stacks destroyed, emulator stopped, ${dir} removed.`);
 }
 
+function exitMissing(missing: readonly MissingPrerequisite[]): never {
+  console.error("Missing prerequisites:");
+  for (const m of missing) console.error(`  - ${m.what}\n    fix: ${m.fix}`);
+  process.exit(1);
+}
+
 async function run(keep: boolean): Promise<void> {
-  const missing = checkPrerequisites();
-  if (missing.length > 0) {
-    console.error("Missing prerequisites:");
-    for (const m of missing) console.error(`  - ${m.what}\n    fix: ${m.fix}`);
-    process.exit(1);
+  const { provider, missing } = checkPrerequisites();
+  console.log(`AWS provider: ${describeProviderInstallation(provider)}`);
+  if (missing.length > 0) exitMissing(missing);
+  if (provider.mode === "registry" && !hasAwsProvider(provider.dir)) {
+    const step = "download the AWS provider (first run only)";
+    reporter({ step, state: "start" });
+    const t = Date.now();
+    try {
+      await installProvider(provider);
+    } catch (err) {
+      if (err instanceof ProviderDownloadError) exitMissing([providerDownloadFailed(provider, err.message)]);
+      throw err;
+    }
+    reporter({ step, state: "done", ms: Date.now() - t });
   }
 
   reporter({ step: "start the emulator and the two accounts", state: "start" });
@@ -92,7 +114,7 @@ function printKept(cloud: LocalCloud, instanceId: string): void {
   const names = ["AWS_ENDPOINT_URL", "AWS_SHARED_CREDENTIALS_FILE", "AWS_CONFIG_FILE", "AWS_REGION", "STATE_DIR"];
   console.log(`\nDeployed and verified; instance ${instanceId} runs in the emulator (pid ${cloud.emulator.pid}).`);
   console.log("Use it from this shell (the credentials file holds profiles source and destination):\n");
-  for (const n of [...names, "TF_CLI_CONFIG_FILE", "TF_CLI_ARGS_providers_lock", "CHECKPOINT_DISABLE"]) {
+  for (const n of [...names, ...Object.keys(terraformEnv(cloud.cliConfigFile, cloud.provider))]) {
     console.log(`  export ${n}=${JSON.stringify(env[n])}`);
   }
   console.log(`\n  npx cdktf diff ec2-stack --output ${cloud.outDir}`);

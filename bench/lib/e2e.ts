@@ -33,7 +33,7 @@ async function deployAndDestroy(cloud: LocalCloud, steps: E2eStep[], log: (line:
 
 /** Runs the local end-to-end flow once; a failure is reported, not thrown. */
 export async function benchE2e(log: (line: string) => void): Promise<E2eResult> {
-  const missing = checkPrerequisites();
+  const { missing } = checkPrerequisites();
   if (missing.length > 0) return { status: "skipped", reason: missing.map((m) => m.what).join("; ") };
   const steps: E2eStep[] = [];
   const sampler = samplePeak(process.pid, 100);

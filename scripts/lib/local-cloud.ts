@@ -9,7 +9,13 @@ import { CredentialsFile } from "./credentials";
 import { projectCli } from "./cdk-cli";
 import { attachEmulator, Emulator, startEmulator } from "./emulator";
 import { CommandResult, runCommand, stopProcessGroup } from "./process";
-import { terraformEnv, writeTerraformCliConfig } from "./terraform-cli-config";
+import { installProvider } from "./provider-cache";
+import {
+  ProviderInstallation,
+  providerInstallation,
+  terraformEnv,
+  writeTerraformCliConfig,
+} from "./terraform-cli-config";
 
 /** The project root: where cdktf.json and main.ts are. */
 export const PROJECT_ROOT = path.resolve(__dirname, "..", "..");
@@ -31,7 +37,7 @@ const FOREIGN_AWS_ENV = [
   "AWS_CONTAINER_CREDENTIALS_FULL_URI",
   "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI",
   "AWS_DEFAULT_REGION",
-  "TF_PLUGIN_CACHE_DIR",
+  // TF_PLUGIN_CACHE_DIR is not here: terraformEnv() sets it, empty (see there).
   "TF_DATA_DIR",
   "TF_WORKSPACE",
 ];
@@ -109,7 +115,8 @@ export interface SandboxRunOptions {
 /**
  * A local two-(or more-)account AWS: the emulator, a deployer user with a key in each
  * account, a credentials file with one profile per account, a Terraform CLI config that
- * uses the offline provider mirror, and the run's own state and output directories. The
+ * installs the AWS provider from a filesystem mirror or, without one, from the plugin cache
+ * that the first run downloads it into, and the run's own state and output directories. The
  * app is run through the real cdktf CLI; the emulator is reached through the environment
  * only, so the synthesized configuration is the one used on real AWS.
  */
@@ -118,6 +125,8 @@ export class LocalCloud {
   readonly stateDir: string;
   readonly outDir: string;
   readonly logDir: string;
+  /** Where the run's Terraform gets the AWS provider. */
+  readonly provider: ProviderInstallation;
   readonly cliConfigFile: string;
   readonly configFile: string;
   private readonly deployedStacks = new Set<string>();
@@ -136,13 +145,17 @@ export class LocalCloud {
     this.stateDir = path.join(dir, "state");
     this.outDir = path.join(dir, "cdktf.out");
     this.logDir = path.join(dir, "logs");
-    this.cliConfigFile = writeTerraformCliConfig(dir);
+    this.provider = providerInstallation();
+    this.cliConfigFile = writeTerraformCliConfig(dir, this.provider);
     this.configFile = path.join(dir, "aws-config");
     for (const d of [this.stateDir, this.logDir]) fs.mkdirSync(d, { recursive: true });
     fs.writeFileSync(this.configFile, "", { mode: 0o600 });
   }
 
-  /** Starts the emulator and creates the accounts' deployers. On failure, cleans up what it made. */
+  /**
+   * Starts the emulator and creates the accounts' deployers. On failure, cleans up what it made.
+   * Without a provider mirror, the first sandbox on the machine downloads the provider first.
+   */
   static async start(options: LocalCloudOptions = {}): Promise<LocalCloud> {
     const region = options.region ?? "us-east-1";
     const source = options.source ?? { profile: "source", accountId: EMULATOR_DEFAULT_ACCOUNT };
@@ -154,6 +167,7 @@ export class LocalCloud {
         throw new Error(`deployerPolicies names profile "${profile}", which is neither the source nor a destination`);
       }
     }
+    await installProvider(providerInstallation());
     const dir = fs.mkdtempSync(path.join(options.tmpRoot ?? os.tmpdir(), "cdktf-assume-role-"));
     fs.chmodSync(dir, 0o700);
     // Each account's first user (the deployer, or the admin under enforced IAM) takes three
@@ -225,7 +239,7 @@ export class LocalCloud {
     for (const name of Object.keys(env)) if (name.startsWith("AWS_ENDPOINT_URL")) delete env[name];
     return {
       ...env,
-      ...terraformEnv(this.cliConfigFile),
+      ...terraformEnv(this.cliConfigFile, this.provider),
       AWS_ENDPOINT_URL: this.emulator.endpoint,
       AWS_SHARED_CREDENTIALS_FILE: this.credentials.path,
       AWS_CONFIG_FILE: this.configFile,
