@@ -1,6 +1,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { SETTINGS } from "../config";
+import { coverageProblems, documentCommands, E2E_RUNS, NOT_RUNNABLE, shellCommands } from "./readme-commands";
 
 const ROOT = path.join(__dirname, "..");
 const readme = fs.readFileSync(path.join(ROOT, "README.md"), "utf8");
@@ -41,5 +42,94 @@ describe("README", () => {
   it("links only documents that exist", () => {
     const links = [...readme.matchAll(/\]\(((?:docs|bench)\/[^)#]+)\)/g)].map((m) => m[1]);
     for (const link of links) expect(fs.existsSync(path.join(ROOT, link))).toBe(true);
+  });
+});
+
+describe("README's commands", () => {
+  const commands = documentCommands(ROOT);
+
+  it("are each run by an end-to-end test, in the documents' order, or listed as not runnable with the reason", () => {
+    expect(commands.length).toBeGreaterThan(20);
+    expect(coverageProblems(commands)).toEqual([]);
+  });
+
+  it("fail the check when a document gains a command that no test runs and no list excuses", () => {
+    // GIVEN README with one more command
+    const extra = shellCommands("```sh\nnpm run deploy:everything   # new\n```\n", "README.md").map((c) => ({
+      ...c,
+      line: 999,
+    }));
+
+    // WHEN
+    const problems = coverageProblems([...commands, ...extra]);
+
+    // THEN
+    expect(problems).toEqual([
+      "README.md:999: `npm run deploy:everything` is neither run by an end-to-end test nor listed as not runnable: " +
+        "run it in an end-to-end test (through its README session, and in its list in E2E_RUNS of " +
+        "__tests__/readme-commands.ts), or add it to NOT_RUNNABLE there with the reason",
+    ]);
+  });
+
+  it("fail the check when a test runs them out of the documents' order, or runs one no document has", () => {
+    const runs = {
+      ...E2E_RUNS,
+      "tutorial.e2e.test.ts": ["npm run destroy:iam", "npm run destroy:ec2", "npm run gone"],
+    };
+
+    expect(coverageProblems(commands, runs).filter((p) => p.startsWith('E2E_RUNS["tutorial'))).toEqual([
+      expect.stringMatching(
+        /^E2E_RUNS\["tutorial\.e2e\.test\.ts"\] runs `npm run destroy:ec2` after `npm run destroy:iam`, but the documents give it before \(README\.md:\d+\): run the commands in the documents' order$/,
+      ),
+      'E2E_RUNS["tutorial.e2e.test.ts"] runs `npm run gone`, which no shell block of the documents has',
+    ]);
+  });
+
+  it("fail the check when the not-runnable list names a command no document has, or one a test runs", () => {
+    const notRunnable = [
+      ...NOT_RUNNABLE,
+      { command: "npm run gone", reason: "x" },
+      { command: "npm run synth", reason: "y" },
+    ];
+
+    expect(coverageProblems(commands, E2E_RUNS, notRunnable)).toEqual([
+      "NOT_RUNNABLE lists `npm run gone`, which no shell block of the documents has",
+      "NOT_RUNNABLE lists `npm run synth`, which an end-to-end test runs",
+    ]);
+  });
+
+  it("name only end-to-end test files that exist and run their list through a README session", () => {
+    for (const file of Object.keys(E2E_RUNS)) {
+      const source = fs.readFileSync(path.join(ROOT, "__tests__", "e2e", file), "utf8");
+      expect(source).toMatch(/Session\(/);
+      expect(source).toContain(".expectAllRun()");
+    }
+  });
+
+  it("are read from shell blocks only: comments dropped, continued lines joined, `&&` split outside parentheses", () => {
+    const markdown = [
+      "```json",
+      '{ "not": "a command" }',
+      "```",
+      "1. A step:",
+      "",
+      "   ```sh",
+      "   # a comment line",
+      "   npm ci && npm run local   # two commands",
+      "   aws ec2 describe-instances \\",
+      "     --query 'a # b'",
+      "   (cd out && terraform plan)",
+      "   ```",
+      "```text",
+      "npm run not-a-command",
+      "```",
+    ].join("\n");
+
+    expect(shellCommands(markdown, "doc.md")).toEqual([
+      { file: "doc.md", line: 8, command: "npm ci" },
+      { file: "doc.md", line: 8, command: "npm run local" },
+      { file: "doc.md", line: 9, command: "aws ec2 describe-instances --query 'a # b'" },
+      { file: "doc.md", line: 11, command: "(cd out && terraform plan)" },
+    ]);
   });
 });

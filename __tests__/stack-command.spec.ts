@@ -1,5 +1,6 @@
 import {
   cdktfArgs,
+  commandSelections,
   explainFailure,
   managedResources,
   npmCommand,
@@ -82,6 +83,39 @@ describe("parseStackCommand", () => {
     expect(() => parseStackCommand(["plan", "iam-stack"])).toThrow(/^usage: scripts\/stack.ts/);
     expect(() => parseStackCommand(["deploy", "--auto-approve"])).toThrow(/^usage: scripts\/stack.ts/);
     expect(() => parseStackCommand(["deploy", "iam-stack", "--force"])).toThrow("--force only applies to destroy");
+  });
+
+  it("takes `all` only for destroy", () => {
+    expect(parseStackCommand(["destroy", "all", "--target", "blue"])).toMatchObject({ stack: "all", target: "blue" });
+    expect(() => parseStackCommand(["deploy", "all"])).toThrow(
+      new UsageError("all only applies to destroy: deploy iam-stack first, then ec2-stack"),
+    );
+  });
+});
+
+describe("commandSelections", () => {
+  it("is the one selection of a named stack", () => {
+    expect(commandSelections(TARGETS, parseStackCommand(["deploy", "ec2-stack", "--target", "green"]))).toEqual([
+      { kind: "ec2", pairs: [TARGETS[1]] },
+    ]);
+  });
+
+  it("destroys all: every ec2 stack first, then every iam stack", () => {
+    expect(commandSelections(SINGLE, parseStackCommand(["destroy", "all"]))).toEqual([EC2, IAM]);
+    expect(commandSelections(TARGETS, parseStackCommand(["destroy", "all"]))).toEqual([
+      { kind: "ec2", pairs: TARGETS },
+      { kind: "iam", pairs: TARGETS },
+    ]);
+  });
+
+  it("destroys all of one target's pair with --target, and refuses an unknown target", () => {
+    expect(commandSelections(TARGETS, parseStackCommand(["destroy", "all", "--target", "blue"]))).toEqual([
+      { kind: "ec2", pairs: [TARGETS[0]] },
+      { kind: "iam", pairs: [TARGETS[0]] },
+    ]);
+    expect(() => commandSelections(TARGETS, parseStackCommand(["destroy", "all", "--target", "red"]))).toThrow(
+      'unknown target "red"; this configuration has iam-stack-blue, ec2-stack-blue, iam-stack-green, ec2-stack-green',
+    );
   });
 });
 

@@ -1,11 +1,14 @@
 /**
- * `npm run deploy:iam | deploy:ec2 | destroy:ec2 | destroy:iam`: one half of the iam-stack/ec2-stack
- * pair through the real cdktf CLI, with the checks that plain `cdktf` leaves to the user.
+ * `npm run deploy:iam | deploy:ec2 | destroy:ec2 | destroy:iam | destroy`: one half of the
+ * iam-stack/ec2-stack pair, or both halves in dependency order, through the real cdktf CLI (or
+ * CDK Terrain's cdktn, whichever package.json lists), with the checks that plain `cdktf` leaves
+ * to the user.
  *
  *   npm run deploy:iam                       cdktf deploy iam-stack (every target's, with targets)
  *   npm run deploy:ec2 -- --auto-approve     options other than the wrapper's own go to cdktf
  *   npm run deploy:ec2 -- --target prod      ec2-stack-prod only
  *   npm run destroy:iam -- --force           even though ec2-stack still has resources
+ *   npm run destroy                          every ec2 stack, then every iam stack (`destroy all`)
  *
  * - Deploys or destroys one stack of a dependent pair (cdktf's --ignore-missing-stack-dependencies).
  * - Refuses to destroy iam-stack while ec2-stack's state still has resources, unless --force.
@@ -21,25 +24,24 @@ import * as fs from "fs";
 import * as path from "path";
 import { GetObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import { AppConfig, ConfigError } from "../config";
+import { projectCli } from "./lib/cdk-cli";
 import { stripTerminalCodes } from "./lib/process";
 import { loadProjectConfig } from "./lib/project-config";
 import {
   cdktfArgs,
+  commandSelections,
   DependentResources,
   explainFailure,
   managedResources,
   outputDir,
   parseStackCommand,
   refuseDestroyMessage,
-  selectStacks,
   stackPairs,
   StackPairNames,
-  StackSelection,
   UsageError,
 } from "./lib/stack-command";
 
 const PROJECT_ROOT = path.resolve(__dirname, "..");
-const CDKTF_BIN = path.join(PROJECT_ROOT, "node_modules", "cdktf-cli", "bundle", "bin", "cdktf");
 /** Makes Ctrl-C reach Terraform without cdktf abandoning it (see the module). */
 const SAFE_INTERRUPT = path.join(__dirname, "lib", "cdktf-safe-interrupt.ts");
 /** How much of the run's output is kept to explain a failure. */
@@ -96,7 +98,7 @@ function runCdktf(args: readonly string[]): Promise<{ code: number; output: stri
   // Piped output turns cdktf's colours off; keep them when the user is at a terminal.
   if (process.stdout.isTTY && env.FORCE_COLOR === undefined && env.NO_COLOR === undefined) env.FORCE_COLOR = "1";
   const node = ["--require", "ts-node/register", "--require", SAFE_INTERRUPT];
-  const child = spawn(process.execPath, [...node, CDKTF_BIN, ...args], {
+  const child = spawn(process.execPath, [...node, projectCli(PROJECT_ROOT).bin, ...args], {
     cwd: PROJECT_ROOT,
     env,
     stdio: ["inherit", "pipe", "pipe"],
@@ -139,20 +141,23 @@ function runCdktf(args: readonly string[]): Promise<{ code: number; output: stri
 async function main(): Promise<number> {
   const command = parseStackCommand(process.argv.slice(2));
   const config = loadProjectConfig();
-  const selection: StackSelection = selectStacks(stackPairs(config), command.stack, command.target);
+  // `destroy all` is two runs, ec2 stacks first; a failed run stops it before the roles go.
+  for (const selection of commandSelections(stackPairs(config), command)) {
+    if (command.action === "destroy" && selection.kind === "iam" && !command.force) {
+      const dependents = await dependentsWithResources(config, selection.pairs);
+      if (dependents.length > 0) throw new Refusal(refuseDestroyMessage(dependents));
+    }
 
-  if (command.action === "destroy" && selection.kind === "iam" && !command.force) {
-    const dependents = await dependentsWithResources(config, selection.pairs);
-    if (dependents.length > 0) throw new Refusal(refuseDestroyMessage(dependents));
+    const { code, output } = await runCdktf(cdktfArgs(command.action, selection, command.passThrough));
+    if (code !== 0) {
+      // cdktf also takes its options from CDKTF_* variables, e.g. CDKTF_OUTPUT.
+      const outDir = outputDir(command.passThrough) ?? process.env.CDKTF_OUTPUT;
+      const explanation = explainFailure(output, { action: command.action, selection, outDir });
+      if (explanation) process.stderr.write(`\n✖ ${explanation}\n`);
+      return code;
+    }
   }
-
-  const { code, output } = await runCdktf(cdktfArgs(command.action, selection, command.passThrough));
-  if (code !== 0) {
-    const outDir = outputDir(command.passThrough);
-    const explanation = explainFailure(output, { action: command.action, selection, outDir });
-    if (explanation) process.stderr.write(`\n✖ ${explanation}\n`);
-  }
-  return code;
+  return 0;
 }
 
 main().then(

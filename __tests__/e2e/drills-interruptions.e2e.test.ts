@@ -3,7 +3,8 @@
  * deploys of the same stack at once, and repeated deploys and destroys must leave exactly what
  * the state says: no instance outside the state, no lock left behind.
  *
- * Runs through `scripts/stack.ts` (`npm run deploy:ec2` ...), as users do.
+ * Runs through `scripts/stack.ts` (`npm run deploy:ec2` ...), as users do, and with the command
+ * docs/troubleshooting.md gives to find the instance in the state.
  */
 import * as fs from "fs";
 import * as path from "path";
@@ -12,7 +13,8 @@ import { LocalCloud } from "../../scripts/lib/local-cloud";
 import { CommandResult } from "../../scripts/lib/process";
 import { MANAGED_BY } from "../../stacks/tags";
 import { instanceIdsInState, localStateFile, readLocalState, runStackScript, stackScriptOk } from "./drill-support";
-import { cleanUp, planExitCode, STEP_TIMEOUT_MS, withClients } from "./support";
+import { ReadmeSession, sandboxSession } from "./readme-session";
+import { cleanUp, destroyedStacks, planExitCode, STEP_TIMEOUT_MS, withClients } from "./support";
 
 jest.setTimeout(STEP_TIMEOUT_MS);
 
@@ -27,6 +29,7 @@ const WAITING_FOR_RUNNING = /Waiting for state to become: \[running\]/;
 
 describe("failure drills: interruptions and races", () => {
   let cloud: LocalCloud;
+  let readme: ReadmeSession;
 
   const live = (): Promise<string[]> => withClients(cloud, "destination", (c) => liveInstances(c, MANAGED_BY));
 
@@ -36,6 +39,7 @@ describe("failure drills: interruptions and races", () => {
 
   beforeAll(async () => {
     cloud = await LocalCloud.start();
+    readme = sandboxSession(cloud);
     await stackScriptOk(cloud, ["deploy", "iam-stack", "--auto-approve"]);
   });
 
@@ -97,6 +101,16 @@ describe("failure drills: interruptions and races", () => {
       expect(instanceIdsInState(state)).toEqual([launched]);
       expect(await live()).toEqual([launched]);
       expect(fs.existsSync(lockInfoFile("ec2-stack"))).toBe(false);
+    });
+
+    it("the command docs/troubleshooting.md gives shows the id of the instance in the state", async () => {
+      // The sandbox's cdktf.out is in its directory, as the project's is in the project.
+      const result = await readme.runOk(
+        "(cd cdktf.out/stacks/ec2-stack && terraform state show aws_instance.Instance_43E3DA95 | grep ' id ')",
+        { cwd: cloud.dir },
+      );
+
+      expect(result.output.trim()).toMatch(new RegExp(`^id\\s+= "${launched}"$`));
     });
 
     it("deploying again replaces it: exactly one instance, the one in the state, and no lock", async () => {
@@ -175,15 +189,24 @@ describe("failure drills: interruptions and races", () => {
     });
   });
 
-  describe("destroying in order, twice", () => {
-    it("destroys ec2-stack, then iam-stack; a second destroy of iam-stack destroys nothing", async () => {
-      await stackScriptOk(cloud, ["destroy", "ec2-stack", "--auto-approve"]);
-      const first = await stackScriptOk(cloud, ["destroy", "iam-stack", "--auto-approve"]);
-      expect(first.output).toMatch(/Resources: 2 destroyed/);
-
-      const second = await stackScriptOk(cloud, ["destroy", "iam-stack", "--auto-approve"]);
-      expect(second.output).toMatch(/Resources: 0 destroyed|No changes/);
+  describe("destroying everything in order, twice", () => {
+    it("npm run destroy destroys ec2-stack, then iam-stack; a second one destroys nothing", async () => {
+      const first = await stackScriptOk(cloud, ["destroy", "all", "--auto-approve"]);
+      expect(destroyedStacks(first.output)).toEqual([
+        ["ec2-stack", 1],
+        ["iam-stack", 2],
+      ]);
       expect(await live()).toEqual([]);
+
+      const second = await stackScriptOk(cloud, ["destroy", "all", "--auto-approve"]);
+      expect(destroyedStacks(second.output)).toEqual([
+        ["ec2-stack", 0],
+        ["iam-stack", 0],
+      ]);
     });
+  });
+
+  it("ran docs/troubleshooting.md's command", () => {
+    readme.expectAllRun();
   });
 });

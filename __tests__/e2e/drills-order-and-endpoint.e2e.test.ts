@@ -3,7 +3,8 @@
  * an AWS endpoint that cannot be reached. Each failure must change nothing, end in bounded time
  * with a message that says what to do, and leave a state from which the next run converges.
  *
- * Runs through `scripts/stack.ts` (`npm run deploy:ec2` ...), as users do.
+ * Runs through `scripts/stack.ts` (`npm run deploy:ec2` ...), as users do, and recovers with
+ * README's plain-cdktf command for destroying every stack.
  */
 import * as fs from "fs";
 import * as path from "path";
@@ -14,7 +15,8 @@ import { LocalCloud } from "../../scripts/lib/local-cloud";
 import { CommandResult } from "../../scripts/lib/process";
 import { MANAGED_BY } from "../../stacks/tags";
 import { instanceIdsInState, localStateFile, readLocalState, runStackScript, stackScriptOk } from "./drill-support";
-import { cleanUp, planExitCode, STEP_TIMEOUT_MS, withClients } from "./support";
+import { ReadmeSession, sandboxSession } from "./readme-session";
+import { cleanUp, destroyedStacks, planExitCode, STEP_TIMEOUT_MS, withClients } from "./support";
 
 jest.setTimeout(STEP_TIMEOUT_MS);
 
@@ -23,6 +25,7 @@ const UNREACHABLE_BOUND_MS = 120 * 1000;
 
 describe("failure drills: wrong order and an unreachable endpoint", () => {
   let cloud: LocalCloud;
+  let readme: ReadmeSession;
 
   const live = (): Promise<string[]> => withClients(cloud, "destination", (c) => liveInstances(c, MANAGED_BY));
   const role = (): ReturnType<typeof describeRole> =>
@@ -34,6 +37,7 @@ describe("failure drills: wrong order and an unreachable endpoint", () => {
 
   beforeAll(async () => {
     cloud = await LocalCloud.start();
+    readme = sandboxSession(cloud);
   });
 
   // The drills deploy through the npm scripts, which the sandbox does not track.
@@ -147,6 +151,15 @@ describe("failure drills: wrong order and an unreachable endpoint", () => {
       expect(await role()).toBeDefined();
     });
 
+    it("plain cdktf destroy without a stack name refuses: there is more than one stack", async () => {
+      const result = await cloud.cdktf(["destroy", "--auto-approve"]);
+
+      expect(result.code).not.toBe(0);
+      expect(result.output).toContain("Found more than one stack, please specify a target stack");
+      expect(await role()).toBeDefined();
+      expect(await live()).toHaveLength(1);
+    });
+
     it("the wrapper refuses too, naming what ec2-stack still holds and how to go on", async () => {
       const result = await runStackScript(cloud, ["destroy", "iam-stack", "--auto-approve"]);
 
@@ -175,13 +188,21 @@ describe("failure drills: wrong order and an unreachable endpoint", () => {
       expect(await live()).toHaveLength(1);
     });
 
-    it("recovers in order: deploy iam-stack, destroy ec2-stack, destroy iam-stack", async () => {
+    it("recovers: deploy iam-stack, then README's `npx cdktf destroy '*'` destroys ec2-stack, then iam-stack", async () => {
       await stackScriptOk(cloud, ["deploy", "iam-stack", "--auto-approve"]);
-      await stackScriptOk(cloud, ["destroy", "ec2-stack", "--auto-approve"]);
-      await stackScriptOk(cloud, ["destroy", "iam-stack", "--auto-approve"]);
 
+      const { output } = await readme.runOk("npx cdktf destroy '*'");
+
+      expect(destroyedStacks(output)).toEqual([
+        ["ec2-stack", 1],
+        ["iam-stack", 2],
+      ]);
       expect(await live()).toEqual([]);
       expect(await role()).toBeUndefined();
+    });
+
+    it("ran README's command", () => {
+      readme.expectAllRun();
     });
   });
 });

@@ -1,13 +1,16 @@
 /**
  * One configuration, two destination accounts: a role and an instance per target, deployed,
- * verified and destroyed independently.
+ * verified and destroyed per target or all at once, with the commands README gives for several
+ * targets, as written.
  */
 import { DEFAULTS } from "../../config";
 import { MANAGED_BY } from "../../stacks/tags";
 import { describeInstance, describeRole, liveInstances, trustedPrincipals } from "../../scripts/lib/checks";
 import { EMULATOR_DEFAULT_ACCOUNT } from "../../scripts/lib/accounts";
 import { LocalCloud } from "../../scripts/lib/local-cloud";
-import { cleanUp, STEP_TIMEOUT_MS, synthesizedStacks, withClients } from "./support";
+import { readLocalState } from "./drill-support";
+import { ReadmeSession, sandboxSession } from "./readme-session";
+import { cleanUp, destroyedStacks, STEP_TIMEOUT_MS, synthesizedStacks, withClients } from "./support";
 
 jest.setTimeout(STEP_TIMEOUT_MS);
 
@@ -15,10 +18,21 @@ const TARGETS = [
   { name: "team-a", profile: "team-a", accountId: "222222222222", instanceType: "t3.micro" },
   { name: "team-b", profile: "team-b", accountId: "333333333333", instanceType: "t2.micro" },
 ] as const;
+const [A, B] = TARGETS;
 
-describe("two targets in two destination accounts", () => {
+/** The stacks of both targets, ec2 stacks first: the clean-up's order. */
+const STACKS = [...TARGETS.map((t) => `ec2-stack-${t.name}`), ...TARGETS.map((t) => `iam-stack-${t.name}`)];
+
+describe("two targets in two destination accounts, with README's commands", () => {
   let cloud: LocalCloud;
+  let readme: ReadmeSession;
   const instanceIds: Record<string, string> = {};
+
+  const instanceIdOf = (target: string): unknown =>
+    readLocalState(cloud, `ec2-stack-${target}`)?.outputs.instance_id?.value;
+  const live = (profile: string): Promise<string[]> => withClients(cloud, profile, (c) => liveInstances(c, MANAGED_BY));
+  const role = (profile: string): ReturnType<typeof describeRole> =>
+    withClients(cloud, profile, (c) => describeRole(c, DEFAULTS.roleName));
 
   beforeAll(async () => {
     cloud = await LocalCloud.start({
@@ -34,17 +48,19 @@ describe("two targets in two destination accounts", () => {
         ),
       },
     });
+    readme = sandboxSession(cloud);
   });
 
-  afterAll(() => cleanUp(cloud));
+  // The npm scripts deploy outside the sandbox's bookkeeping, hence the stacks named here.
+  afterAll(() => cleanUp(cloud, { bestEffort: STACKS }));
 
-  it("deploys every target's iam stack with one glob, each role in its own account", async () => {
-    const outputs = await cloud.deploy(["iam-stack-*"]);
+  it("npm run deploy:iam deploys every target's role, each in its own account", async () => {
+    await readme.runOk("npm run deploy:iam");
 
     for (const t of TARGETS) {
-      expect(outputs[`iam-stack-${t.name}`].role_arn).toBe(`arn:aws:iam::${t.accountId}:role/${DEFAULTS.roleName}`);
-      const role = await withClients(cloud, t.profile, (c) => describeRole(c, DEFAULTS.roleName));
-      expect(trustedPrincipals(role!)).toEqual([`arn:aws:iam::${EMULATOR_DEFAULT_ACCOUNT}:root`]);
+      const found = await role(t.profile);
+      expect(found?.arn).toBe(`arn:aws:iam::${t.accountId}:role/${DEFAULTS.roleName}`);
+      expect(trustedPrincipals(found!)).toEqual([`arn:aws:iam::${EMULATOR_DEFAULT_ACCOUNT}:root`]);
     }
     expect(Object.keys(synthesizedStacks(cloud.outDir)).sort()).toEqual([
       "ec2-stack-team-a",
@@ -54,46 +70,72 @@ describe("two targets in two destination accounts", () => {
     ]);
   });
 
-  it("deploys each target's ec2 stack with the source profile only; each instance lands in its own account", async () => {
+  it("npm run deploy:ec2 -- --target team-a deploys that target's instance only, with the source profile only", async () => {
     for (const t of TARGETS) cloud.credentials.hide(t.profile);
 
-    const outputs = await cloud.deploy(TARGETS.map((t) => `ec2-stack-${t.name}`));
+    await readme.runOk("npm run deploy:ec2 -- --target team-a");
 
+    instanceIds[A.name] = instanceIdOf(A.name) as string;
+    expect(await live(A.profile)).toEqual([instanceIds[A.name]]);
+    expect(await live(B.profile)).toEqual([]);
+    expect(readLocalState(cloud, `ec2-stack-${B.name}`)).toBeUndefined();
+  });
+
+  it("npm run deploy:ec2 deploys every target's instance, each in its own account; team-a's is unchanged", async () => {
+    await readme.runOk("npm run deploy:ec2");
+
+    expect(instanceIdOf(A.name)).toBe(instanceIds[A.name]);
+    instanceIds[B.name] = instanceIdOf(B.name) as string;
     for (const t of TARGETS) {
-      const out = outputs[`ec2-stack-${t.name}`];
-      expect(out.account_id).toBe(t.accountId);
-      instanceIds[t.name] = out.instance_id;
-      const seen = await withClients(cloud, t.profile, (c) => describeInstance(c, out.instance_id));
+      expect(readLocalState(cloud, `ec2-stack-${t.name}`)?.outputs.account_id.value).toBe(t.accountId);
+      const seen = await withClients(cloud, t.profile, (c) => describeInstance(c, instanceIds[t.name]));
       expect(seen).toMatchObject({ ownerId: t.accountId, state: "running" });
       expect(seen!.instance.InstanceType).toBe(t.instanceType);
     }
     // No cross-wiring: neither account sees the other's instance.
-    const [a, b] = TARGETS;
-    expect(await withClients(cloud, a.profile, (c) => describeInstance(c, instanceIds[b.name]))).toBeUndefined();
-    expect(await withClients(cloud, b.profile, (c) => describeInstance(c, instanceIds[a.name]))).toBeUndefined();
+    expect(await withClients(cloud, A.profile, (c) => describeInstance(c, instanceIds[B.name]))).toBeUndefined();
+    expect(await withClients(cloud, B.profile, (c) => describeInstance(c, instanceIds[A.name]))).toBeUndefined();
   });
 
-  it("destroying one target leaves the other's role and instance in place", async () => {
-    const [a, b] = TARGETS;
-    await cloud.destroy([`ec2-stack-${a.name}`], { ignoreDependents: true });
-    cloud.credentials.restore(a.profile);
-    await cloud.destroy([`iam-stack-${a.name}`], { ignoreDependents: true });
+  it("npm run destroy -- --target team-a destroys its instance, then its role; team-b's stay", async () => {
+    for (const t of TARGETS) cloud.credentials.restore(t.profile);
 
-    expect(await withClients(cloud, a.profile, (c) => liveInstances(c, MANAGED_BY))).toEqual([]);
-    expect(await withClients(cloud, a.profile, (c) => describeRole(c, DEFAULTS.roleName))).toBeUndefined();
-    expect(await withClients(cloud, b.profile, (c) => liveInstances(c, MANAGED_BY))).toEqual([instanceIds[b.name]]);
-    expect(await withClients(cloud, b.profile, (c) => describeRole(c, DEFAULTS.roleName))).toBeDefined();
+    const { output } = await readme.runOk("npm run destroy -- --target team-a");
+
+    expect(destroyedStacks(output)).toEqual([
+      ["ec2-stack-team-a", 1],
+      ["iam-stack-team-a", 2],
+    ]);
+    expect(await live(A.profile)).toEqual([]);
+    expect(await role(A.profile)).toBeUndefined();
+    expect(await live(B.profile)).toEqual([instanceIds[B.name]]);
+    expect(await role(B.profile)).toBeDefined();
   });
 
-  it("then destroys the other target, leaving nothing in either account", async () => {
-    const b = TARGETS[1];
-    await cloud.destroy([`ec2-stack-${b.name}`], { ignoreDependents: true });
-    cloud.credentials.restore(b.profile);
-    await cloud.destroy([`iam-stack-${b.name}`], { ignoreDependents: true });
+  it(
+    "npm run destroy destroys every instance, then every role, leaving nothing in either account",
+    async () => {
+      const { output } = await readme.runOk("npm run destroy");
 
-    for (const t of TARGETS) {
-      expect(await withClients(cloud, t.profile, (c) => liveInstances(c, MANAGED_BY))).toEqual([]);
-      expect(await withClients(cloud, t.profile, (c) => describeRole(c, DEFAULTS.roleName))).toBeUndefined();
-    }
+      const reported = destroyedStacks(output);
+      expect(reported.map(([stack]) => stack).sort()).toEqual([...STACKS].sort());
+      const lastEc2 = Math.max(...reported.flatMap(([s], i) => (s.startsWith("ec2-") ? [i] : [])));
+      const firstIam = Math.min(...reported.flatMap(([s], i) => (s.startsWith("iam-") ? [i] : [])));
+      expect(lastEc2).toBeLessThan(firstIam);
+      expect(reported.filter(([, n]) => n !== 0)).toEqual([
+        ["ec2-stack-team-b", 1],
+        ["iam-stack-team-b", 2],
+      ]);
+      for (const t of TARGETS) {
+        expect(await live(t.profile)).toEqual([]);
+        expect(await role(t.profile)).toBeUndefined();
+      }
+      // Two cdktf runs of two stacks each: twice a single step's time.
+    },
+    2 * STEP_TIMEOUT_MS,
+  );
+
+  it("ran every command README gives for several targets, in README's order", () => {
+    readme.expectAllRun();
   });
 });

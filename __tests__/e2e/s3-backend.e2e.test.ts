@@ -1,7 +1,9 @@
 /**
- * The S3 backend end to end on the emulator: `npm run bootstrap-state` makes the bucket, both
- * stacks keep their state in it, ec2-stack reads iam-stack's outputs from it, and Terraform locks
- * each state with a lock file next to it (`use_lockfile`), or with a DynamoDB table.
+ * The S3 backend end to end on the emulator, with docs/state.md's commands as written:
+ * `npm run bootstrap-state` makes the bucket, stacks deployed with local state move into it
+ * (`--migrate-state`, with the settings bootstrap-state prints), ec2-stack reads iam-stack's
+ * outputs from it, and Terraform locks each state with a lock file next to it (`use_lockfile`),
+ * or with a DynamoDB table.
  *
  * The emulator's endpoint reaches Terraform's S3 backend through AWS_ENDPOINT_URL only; the
  * endpoint is an IP address, so both the backend and the AWS SDK address the bucket path-style
@@ -24,23 +26,51 @@ import { DEFAULTS } from "../../config";
 import { describeInstance, describeRole, liveInstances } from "../../scripts/lib/checks";
 import { DEFAULT_DESTINATION_ACCOUNT, LocalCloud } from "../../scripts/lib/local-cloud";
 import { MANAGED_BY } from "../../stacks/tags";
-import { instanceIdsInState, runBootstrapState, runStackScript, stackScriptOk, TerraformState } from "./drill-support";
+import {
+  instanceIdsInState,
+  localStateFile,
+  readLocalState,
+  runBootstrapState,
+  runStackScript,
+  stackScriptOk,
+  TerraformState,
+} from "./drill-support";
+import { ReadmeSession, sandboxSession } from "./readme-session";
 import { closeAndCheckNoLeftovers, STEP_TIMEOUT_MS, synthesizedStacks, withClients } from "./support";
 
 jest.setTimeout(STEP_TIMEOUT_MS);
 
-const BUCKET = "cdktf-assume-role-e2e-state";
-const PREFIX = "e2e/cdktf-assume-role";
+/** The bucket docs/state.md names, and the default key prefix. */
+const BUCKET = "acme-cdktf-assume-role-state";
+const PREFIX = "cdktf-assume-role";
+/** The settings docs/state.md's commands export, for the runs that are not its commands. */
 const S3_SETTINGS = { BACKEND: "s3", STATE_BUCKET: BUCKET, STATE_KEY_PREFIX: PREFIX };
+/** What bootstrap-state prints, as docs/state.md shows it. */
+const PRINTED_SETTINGS = [
+  "export BACKEND=s3",
+  `export STATE_BUCKET=${BUCKET}`,
+  `export STATE_KEY_PREFIX=${PREFIX}`,
+  "export STATE_REGION=us-east-1",
+  "export STATE_PROFILE=source",
+  "export STATE_LOCK=lockfile",
+];
 /** Locking with a DynamoDB table instead, under another prefix. */
 const TABLE = "cdktf-assume-role-e2e-locks";
-const DYNAMODB_SETTINGS = { STATE_LOCK: "dynamodb", STATE_LOCK_TABLE: TABLE, STATE_KEY_PREFIX: "e2e/dynamodb" };
+const DYNAMODB_SETTINGS = {
+  ...S3_SETTINGS,
+  STATE_LOCK: "dynamodb",
+  STATE_LOCK_TABLE: TABLE,
+  STATE_KEY_PREFIX: "e2e/dynamodb",
+};
 
 const stateKey = (stack: string, prefix = PREFIX): string => `${prefix}/${stack}.tfstate`;
 
-describe("the S3 backend on the emulator", () => {
+describe("the S3 backend on the emulator, as docs/state.md gives it", () => {
   let cloud: LocalCloud;
+  let readme: ReadmeSession;
   let dynamodbOutDir: string;
+  /** Where the stacks' state is while they are deployed (for the clean-up). */
+  let stacksIn: "local" | "s3" | undefined;
   /** Whether iam-stack is deployed with the DynamoDB lock settings (for the clean-up). */
   let dynamodbDeployed = false;
 
@@ -53,7 +83,8 @@ describe("the S3 backend on the emulator", () => {
   const live = (): Promise<string[]> => withClients(cloud, "destination", (c) => liveInstances(c, MANAGED_BY));
 
   beforeAll(async () => {
-    cloud = await LocalCloud.start({ settings: S3_SETTINGS });
+    cloud = await LocalCloud.start();
+    readme = sandboxSession(cloud);
     dynamodbOutDir = path.join(cloud.dir, "dynamodb.out");
   });
 
@@ -61,8 +92,12 @@ describe("the S3 backend on the emulator", () => {
     try {
       if (cloud) {
         cloud.credentials.restore("destination");
-        await cloud.destroy(["ec2-stack"], { ignoreDependents: true }).catch(() => undefined);
-        await cloud.destroy(["iam-stack"], { ignoreDependents: true }).catch(() => undefined);
+        // Where the stacks' state is: in the bucket, or still local if the move failed.
+        if (stacksIn) {
+          const where =
+            stacksIn === "s3" ? { env: S3_SETTINGS } : { outDir: path.join(cloud.dir, "cleanup.out"), env: {} };
+          await runStackScript(cloud, ["destroy", "all", "--auto-approve", "--force"], where);
+        }
         if (dynamodbDeployed) {
           const args = ["destroy", "iam-stack", "--auto-approve", "--force"];
           await runStackScript(cloud, args, { env: DYNAMODB_SETTINGS, outDir: dynamodbOutDir });
@@ -74,23 +109,15 @@ describe("the S3 backend on the emulator", () => {
   });
 
   describe("npm run bootstrap-state", () => {
-    it("creates the bucket versioned, encrypted and private, and prints the settings that use it", async () => {
+    it("creates the bucket versioned, encrypted and private, and prints the settings docs/state.md shows", async () => {
       // WHEN
-      const result = await runBootstrapState(cloud);
+      await readme.runOk(`export STATE_BUCKET=${BUCKET}`);
+      const result = await readme.run("npm run bootstrap-state");
 
       // THEN
       expect(result.code).toBe(0);
       expect(result.output).toContain(`Bucket ${BUCKET}: created; versioning enabled, SSE-S3, public access blocked.`);
-      for (const line of [
-        "export BACKEND=s3",
-        `export STATE_BUCKET=${BUCKET}`,
-        `export STATE_KEY_PREFIX=${PREFIX}`,
-        "export STATE_REGION=us-east-1",
-        "export STATE_PROFILE=source",
-        "export STATE_LOCK=lockfile",
-      ]) {
-        expect(result.output).toContain(`${line}\n`);
-      }
+      for (const line of PRINTED_SETTINGS) expect(result.output).toContain(`${line}\n`);
       for (const profile of ["source", "destination"]) {
         const key = cloud.credentials.key(profile);
         expect(result.output).not.toContain(key.accessKeyId);
@@ -114,50 +141,73 @@ describe("the S3 backend on the emulator", () => {
     });
 
     it("is idempotent: a second run finds the bucket and succeeds", async () => {
-      const result = await runBootstrapState(cloud);
+      const result = await runBootstrapState(cloud, S3_SETTINGS);
 
       expect(result.code).toBe(0);
       expect(result.output).toContain(`Bucket ${BUCKET}: exists; versioning enabled, SSE-S3, public access blocked.`);
     });
   });
 
-  describe("both stacks keep their state in the bucket", () => {
+  describe("stacks deployed with local state move into the bucket", () => {
     let instanceId: string;
+    /** A migrating deploy changes nothing: the state moves, the resources stay. */
+    const NOTHING_CHANGED = /No changes\.|0 added, 0 changed, 0 destroyed/;
 
-    it("deploys iam-stack: its state is the object <prefix>/iam-stack.tfstate", async () => {
+    it("deploys both stacks with local state first", async () => {
+      stacksIn = "local";
       await stackScriptOk(cloud, ["deploy", "iam-stack", "--auto-approve"]);
+      await stackScriptOk(cloud, ["deploy", "ec2-stack", "--auto-approve"]);
 
+      [instanceId] = instanceIdsInState(readLocalState(cloud, "ec2-stack"));
+      expect(await live()).toEqual([instanceId]);
+    });
+
+    it("with the settings bootstrap-state printed, deploy:iam -- --migrate-state moves iam-stack's state into the bucket", async () => {
+      // GIVEN the settings, exported as bootstrap-state printed them
+      for (const line of PRINTED_SETTINGS) await readme.runOk(line);
+
+      // WHEN
+      stacksIn = "s3";
+      const result = await readme.runOk("npm run deploy:iam -- --migrate-state");
+
+      // THEN its state is the object <prefix>/iam-stack.tfstate
+      expect(result.output).toMatch(NOTHING_CHANGED);
       const state = await s3State("iam-stack");
       expect(state.outputs.role_arn.value).toBe(
         `arn:aws:iam::${DEFAULT_DESTINATION_ACCOUNT}:role/${DEFAULTS.roleName}`,
       );
     });
 
-    it("deploys ec2-stack with the source profile only, reading the role ARN from iam-stack's state in S3", async () => {
-      // GIVEN the cross-stack reference reads iam-stack's state object
+    it("deploy:ec2 -- --migrate-state, with the source profile only, moves ec2-stack's state: the same instance, the role ARN read from S3", async () => {
+      // WHEN
+      cloud.credentials.hide("destination");
+      let result;
+      try {
+        result = await readme.runOk("npm run deploy:ec2 -- --migrate-state");
+      } finally {
+        cloud.credentials.restore("destination");
+      }
+
+      // THEN the cross-stack reference reads iam-stack's state object
       const ec2 = JSON.parse(synthesizedStacks(cloud.outDir)["ec2-stack"]);
       expect(ec2.data.terraform_remote_state["cross-stack-reference-input-iam-stack"]).toMatchObject({
         backend: "s3",
         config: { bucket: BUCKET, key: stateKey("iam-stack"), region: "us-east-1", profile: "source" },
       });
-
-      // WHEN
-      cloud.credentials.hide("destination");
-      try {
-        await stackScriptOk(cloud, ["deploy", "ec2-stack", "--auto-approve"]);
-      } finally {
-        cloud.credentials.restore("destination");
-      }
-
-      // THEN the instance runs in the destination account and the state in S3 records it
+      // and the state in S3 records the instance deployed with local state, which still runs
+      expect(result.output).toMatch(NOTHING_CHANGED);
       const state = await s3State("ec2-stack");
-      [instanceId] = instanceIdsInState(state);
+      expect(instanceIdsInState(state)).toEqual([instanceId]);
       expect(state.outputs.instance_id.value).toBe(instanceId);
       const seen = await withClients(cloud, "destination", (c) => describeInstance(c, instanceId));
       expect(seen).toMatchObject({ ownerId: DEFAULT_DESTINATION_ACCOUNT, state: "running" });
       expect(await live()).toEqual([instanceId]);
-      // Nothing went to the local state directory.
-      expect(fs.readdirSync(cloud.stateDir)).toEqual([]);
+      // The old local files stay where they were.
+      for (const stack of ["iam-stack", "ec2-stack"]) expect(fs.existsSync(localStateFile(cloud, stack))).toBe(true);
+    });
+
+    it("ran docs/state.md's commands, in its order", () => {
+      readme.expectAllRun();
     });
 
     it("locks each state with a lock file next to it (use_lockfile), removed after each run", async () => {
@@ -205,7 +255,7 @@ describe("the S3 backend on the emulator", () => {
       );
       try {
         // WHEN
-        const result = await runStackScript(cloud, ["deploy", "ec2-stack", "--auto-approve"]);
+        const result = await runStackScript(cloud, ["deploy", "ec2-stack", "--auto-approve"], { env: S3_SETTINGS });
 
         // THEN
         expect(result.code).toBe(1);
@@ -225,12 +275,14 @@ describe("the S3 backend on the emulator", () => {
     });
 
     it("destroys ec2-stack, then iam-stack (the guard reads ec2-stack's state from S3); the objects stay, empty", async () => {
-      const refused = await runStackScript(cloud, ["destroy", "iam-stack", "--auto-approve"]);
+      const s3 = { env: S3_SETTINGS };
+      const refused = await runStackScript(cloud, ["destroy", "iam-stack", "--auto-approve"], s3);
       expect(refused.code).toBe(1);
       expect(refused.output).toContain("Refusing to destroy iam-stack: ec2-stack still has 1 resource in its state");
 
-      await stackScriptOk(cloud, ["destroy", "ec2-stack", "--auto-approve"]);
-      await stackScriptOk(cloud, ["destroy", "iam-stack", "--auto-approve"]);
+      await stackScriptOk(cloud, ["destroy", "ec2-stack", "--auto-approve"], s3);
+      await stackScriptOk(cloud, ["destroy", "iam-stack", "--auto-approve"], s3);
+      stacksIn = undefined;
 
       expect(await live()).toEqual([]);
       expect(await withClients(cloud, "destination", (c) => describeRole(c, DEFAULTS.roleName))).toBeUndefined();

@@ -1,6 +1,8 @@
 /**
- * The tutorial end to end: both stacks deployed, verified through the AWS API and destroyed,
- * through the real cdktf CLI, Terraform and AWS provider, against a local two-account emulator.
+ * The tutorial end to end, as README's "On real AWS" steps give it: its commands as written, in
+ * a shell with the two profiles, against a local two-account emulator. Both stacks deployed,
+ * verified through the AWS API and destroyed, through the real CLI (cdktf, or cdktn after the
+ * move to CDK Terrain), Terraform and AWS provider.
  */
 import * as fs from "fs";
 import { DEFAULTS } from "../../config";
@@ -8,29 +10,44 @@ import { MANAGED_BY } from "../../stacks/tags";
 import { describeInstance, describeRole, liveInstances, trustedPrincipals } from "../../scripts/lib/checks";
 import { EMULATOR_DEFAULT_ACCOUNT } from "../../scripts/lib/accounts";
 import { DEFAULT_DESTINATION_ACCOUNT, LocalCloud } from "../../scripts/lib/local-cloud";
-import { cleanUp, planExitCode, STEP_TIMEOUT_MS, synthesizedStacks, withClients } from "./support";
+import { readLocalState } from "./drill-support";
+import { ReadmeSession, sandboxSession } from "./readme-session";
+import { cleanUp, destroyedStacks, planExitCode, STEP_TIMEOUT_MS, synthesizedStacks, withClients } from "./support";
 
 jest.setTimeout(STEP_TIMEOUT_MS);
 
 const SOURCE = EMULATOR_DEFAULT_ACCOUNT;
 const DESTINATION = DEFAULT_DESTINATION_ACCOUNT;
 
-describe("the tutorial against a local two-account emulator", () => {
+/** A deployed stack's output, from its state. */
+const output = (cloud: LocalCloud, stack: string, name: string): unknown =>
+  readLocalState(cloud, stack)?.outputs[name]?.value;
+
+describe("the tutorial as README gives it, against a local two-account emulator", () => {
   let cloud: LocalCloud;
+  let readme: ReadmeSession;
   let roleArn: string;
   let instanceId: string;
 
   beforeAll(async () => {
     cloud = await LocalCloud.start();
+    readme = sandboxSession(cloud);
   });
 
-  // Cleanup runs even when an assertion failed: nothing may be left running.
-  afterAll(() => cleanUp(cloud));
+  // Cleanup runs even when an assertion failed: nothing may be left running. The npm scripts
+  // deploy outside the sandbox's bookkeeping, hence the stacks named here.
+  afterAll(() => cleanUp(cloud, { bestEffort: ["ec2-stack", "iam-stack"] }));
 
-  it("deploys iam-stack: a role in the destination account that trusts the source account", async () => {
+  it("step 2: synthesizes both stacks", async () => {
+    await readme.runOk("npm run synth");
+
+    expect(Object.keys(synthesizedStacks(cloud.outDir)).sort()).toEqual(["ec2-stack", "iam-stack"]);
+  });
+
+  it("step 3: deploys iam-stack, a role in the destination account that trusts the source account", async () => {
     // WHEN
-    const outputs = await cloud.deploy(["iam-stack"]);
-    roleArn = outputs["iam-stack"].role_arn;
+    await readme.runOk("npm run deploy:iam");
+    roleArn = output(cloud, "iam-stack", "role_arn") as string;
 
     // THEN
     expect(roleArn).toBe(`arn:aws:iam::${DESTINATION}:role/${DEFAULTS.roleName}`);
@@ -53,18 +70,18 @@ describe("the tutorial against a local two-account emulator", () => {
     expect(await planExitCode(cloud, "iam-stack")).toBe(0);
   });
 
-  it("deploys ec2-stack with the destination profile absent from the credentials file", async () => {
+  it("steps 4 and 5: deploys ec2-stack with the destination profile absent from the credentials file", async () => {
     // GIVEN the tutorial's step: the destination profile is commented out
     cloud.credentials.hide("destination");
     expect(fs.readFileSync(cloud.credentials.path, "utf8")).not.toContain("[destination]");
 
     // WHEN
-    const outputs = await cloud.deploy(["ec2-stack"]);
+    await readme.runOk("npm run deploy:ec2");
 
     // THEN the provider acted in the destination account through the role
-    instanceId = outputs["ec2-stack"].instance_id;
+    instanceId = output(cloud, "ec2-stack", "instance_id") as string;
     expect(instanceId).toMatch(/^i-[0-9a-f]+$/);
-    expect(outputs["ec2-stack"].account_id).toBe(DESTINATION);
+    expect(output(cloud, "ec2-stack", "account_id")).toBe(DESTINATION);
   });
 
   it("the instance is owned by the destination account and invisible from the source account", async () => {
@@ -102,26 +119,33 @@ describe("the tutorial against a local two-account emulator", () => {
     }
   });
 
-  it("destroys ec2-stack with the destination profile still absent", async () => {
-    await cloud.destroy(["ec2-stack"], { ignoreDependents: true });
+  it("step 6: destroys ec2-stack with the destination profile still absent", async () => {
+    await readme.runOk("npm run destroy:ec2");
 
     const seen = await withClients(cloud, "destination", (c) => describeInstance(c, instanceId));
     expect(seen?.state ?? "terminated").toBe("terminated");
     expect(await withClients(cloud, "destination", (c) => liveInstances(c, MANAGED_BY))).toEqual([]);
   });
 
-  it("destroys iam-stack once the profile is restored, leaving nothing behind", async () => {
+  it("step 7: destroys iam-stack once the profile is restored, leaving nothing behind", async () => {
     cloud.credentials.restore("destination");
 
-    await cloud.destroy(["iam-stack"], { ignoreDependents: true });
+    await readme.runOk("npm run destroy:iam");
 
     expect(await withClients(cloud, "destination", (c) => describeRole(c, DEFAULTS.roleName))).toBeUndefined();
     expect(await withClients(cloud, "destination", (c) => liveInstances(c, MANAGED_BY))).toEqual([]);
   });
 
-  it("a second destroy of each stack is a no-op", async () => {
-    const ec2 = await cloud.destroy(["ec2-stack"], { ignoreDependents: true });
-    const iam = await cloud.destroy(["iam-stack"], { ignoreDependents: true });
-    for (const result of [ec2, iam]) expect(result.output).toMatch(/Resources: 0 destroyed|No changes/);
+  it("npm run destroy then destroys nothing, ec2-stack first, then iam-stack", async () => {
+    const { output: text } = await readme.runOk("npm run destroy");
+
+    expect(destroyedStacks(text)).toEqual([
+      ["ec2-stack", 0],
+      ["iam-stack", 0],
+    ]);
+  });
+
+  it("ran every command of README's tutorial, in README's order", () => {
+    readme.expectAllRun();
   });
 });

@@ -6,6 +6,7 @@ import { SETTINGS } from "../../config";
 import { AccessKey, AwsClients, emulatorClients } from "./aws-clients";
 import { createUserWithKey, EMULATOR_DEFAULT_ACCOUNT } from "./accounts";
 import { CredentialsFile } from "./credentials";
+import { projectCli } from "./cdk-cli";
 import { attachEmulator, Emulator, startEmulator } from "./emulator";
 import { CommandResult, runCommand, stopProcessGroup } from "./process";
 import { installProvider } from "./provider-cache";
@@ -18,7 +19,6 @@ import {
 
 /** The project root: where cdktf.json and main.ts are. */
 export const PROJECT_ROOT = path.resolve(__dirname, "..", "..");
-const CDKTF_BIN = path.join(PROJECT_ROOT, "node_modules", "cdktf-cli", "bundle", "bin", "cdktf");
 
 /** The destination account of the local run unless told otherwise. */
 export const DEFAULT_DESTINATION_ACCOUNT = "222222222222";
@@ -252,7 +252,7 @@ export class LocalCloud {
     };
   }
 
-  /** Runs the cdktf CLI in the project with the sandbox's environment. */
+  /** Runs the project's CDK CLI (cdktf, or cdktn after the migration) with the sandbox's environment. */
   async cdktf(
     args: readonly string[],
     options: SandboxRunOptions & {
@@ -261,21 +261,25 @@ export class LocalCloud {
     } = {},
   ): Promise<CommandResult> {
     let child: ChildProcess | undefined;
-    const result = await runCommand(process.execPath, [CDKTF_BIN, ...args, "--output", options.outDir ?? this.outDir], {
-      cwd: PROJECT_ROOT,
-      env: this.env(options.env),
-      timeoutMs: options.timeoutMs ?? 10 * 60 * 1000,
-      // A group of its own, so that a timeout or close() can stop it without touching this
-      // process. Terraform runs in cdktf's own pseudo-terminal (a session of its own) and ends
-      // with it on SIGHUP; the emulator's data is thrown away with the run anyway.
-      detached: true,
-      onSpawn: (c) => {
-        child = c;
-        this.running.add(c);
-        options.onSpawn?.(c);
+    const result = await runCommand(
+      process.execPath,
+      [projectCli().bin, ...args, "--output", options.outDir ?? this.outDir],
+      {
+        cwd: PROJECT_ROOT,
+        env: this.env(options.env),
+        timeoutMs: options.timeoutMs ?? 10 * 60 * 1000,
+        // A group of its own, so that a timeout or close() can stop it without touching this
+        // process. Terraform runs in cdktf's own pseudo-terminal (a session of its own) and ends
+        // with it on SIGHUP; the emulator's data is thrown away with the run anyway.
+        detached: true,
+        onSpawn: (c) => {
+          child = c;
+          this.running.add(c);
+          options.onSpawn?.(c);
+        },
+        onOutput: options.onOutput,
       },
-      onOutput: options.onOutput,
-    }).finally(() => {
+    ).finally(() => {
       if (child) this.running.delete(child);
     });
     const log = path.join(this.logDir, `${options.log ?? args.slice(0, 2).join("-")}.log`);

@@ -81,9 +81,13 @@ export interface StackCommand {
   readonly passThrough: readonly string[];
 }
 
+/** The stack argument of `npm run destroy`: every stack, in dependency order. */
+export const ALL_STACKS = "all";
+
 export const USAGE =
   "usage: scripts/stack.ts <deploy|destroy> <iam-stack|ec2-stack|iam-stack-NAME|ec2-stack-NAME> " +
-  "[--target NAME] [--force] [cdktf options, e.g. --auto-approve] [-- more cdktf options]";
+  "[--target NAME] [--force] [cdktf options, e.g. --auto-approve] [-- more cdktf options]\n" +
+  "       scripts/stack.ts destroy all [--target NAME] [cdktf options]   (every ec2 stack, then every iam stack)";
 
 /** Parses `<action> <stack> [options]`; unknown options go to cdktf unchanged. */
 export function parseStackCommand(argv: readonly string[]): StackCommand {
@@ -110,7 +114,20 @@ export function parseStackCommand(argv: readonly string[]): StackCommand {
     }
   }
   if (force && action !== "destroy") throw new UsageError("--force only applies to destroy");
+  if (stack === ALL_STACKS && action !== "destroy") {
+    throw new UsageError(`${ALL_STACKS} only applies to destroy: deploy iam-stack first, then ec2-stack`);
+  }
   return { action, stack, target, force, passThrough };
+}
+
+/**
+ * The stacks a command acts on, one cdktf run per selection, in order. `destroy all` is every
+ * ec2 stack, then every iam stack (of `--target`'s pair only, with --target): ec2-stack reaches
+ * the destination account through iam-stack's role, so the role goes last.
+ */
+export function commandSelections(pairs: readonly StackPairNames[], command: StackCommand): StackSelection[] {
+  if (command.stack !== ALL_STACKS) return [selectStacks(pairs, command.stack, command.target)];
+  return [selectStacks(pairs, "ec2-stack", command.target), selectStacks(pairs, "iam-stack", command.target)];
 }
 
 /**
