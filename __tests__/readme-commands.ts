@@ -94,6 +94,15 @@ export const NOT_RUNNABLE: readonly { readonly command: string; readonly reason:
       "needs the AWS CLI, which is not a prerequisite of this project; the drills list the running " +
       "instances through the AWS SDK instead",
   },
+  {
+    command:
+      "aws sts get-session-token --profile source-keys --serial-number arn:aws:iam::<source account>:mfa/<your user> " +
+      "--token-code 123456 --duration-seconds 43200 --query Credentials --output json",
+    reason:
+      "needs a real MFA device's code, and the AWS CLI; the emulator neither checks the code nor marks the " +
+      "session as MFA-authenticated, so what it proves is left to the IAM engine's trust-policy specs " +
+      "(__tests__/iam/trust-policy.spec.ts: with and without MFA, and MFA too old)",
+  },
 ];
 
 /** Languages of the fenced blocks whose lines are commands. */

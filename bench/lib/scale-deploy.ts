@@ -155,7 +155,7 @@ function runOrder(rounds: number): { count: number; round: number }[] {
  * target; a failure is reported, not thrown.
  */
 export async function benchScaleDeploy(rounds: number, log: (line: string) => void): Promise<DeployScale> {
-  const missing = checkPrerequisites();
+  const { missing } = checkPrerequisites();
   if (missing.length > 0) return { status: "skipped", reason: missing.map((m) => m.what).join("; ") };
   const parallelism = parallelismDefault();
   log(`  cdktf deploy --parallelism default: ${parallelism}`);
