@@ -1,5 +1,5 @@
 import {
-  cdktfArgs,
+  cdktfRuns,
   commandSelections,
   explainFailure,
   managedResources,
@@ -119,23 +119,31 @@ describe("commandSelections", () => {
   });
 });
 
-describe("cdktfArgs", () => {
+describe("cdktfRuns", () => {
   it("runs one half of the pair without cdktf's dependency check, and passes the rest through", () => {
-    expect(cdktfArgs("deploy", EC2, ["--auto-approve"])).toEqual([
-      "deploy",
-      "ec2-stack",
-      "--ignore-missing-stack-dependencies",
-      "--auto-approve",
+    expect(cdktfRuns("deploy", EC2, ["--auto-approve"])).toEqual([
+      ["deploy", "ec2-stack", "--ignore-missing-stack-dependencies", "--auto-approve"],
     ]);
   });
 
-  it("names every selected stack", () => {
-    expect(cdktfArgs("destroy", { kind: "ec2", pairs: TARGETS }, [])).toEqual([
-      "destroy",
-      "ec2-stack-blue",
-      "ec2-stack-green",
-      "--ignore-missing-stack-dependencies",
+  it("deploys every selected stack in one run", () => {
+    expect(cdktfRuns("deploy", { kind: "iam", pairs: TARGETS }, [])).toEqual([
+      ["deploy", "iam-stack-blue", "iam-stack-green", "--ignore-missing-stack-dependencies"],
     ]);
+  });
+
+  it("destroys ec2 stacks in one run without the flag: no stack depends on them", () => {
+    expect(cdktfRuns("destroy", { kind: "ec2", pairs: TARGETS }, ["--auto-approve"])).toEqual([
+      ["destroy", "ec2-stack-blue", "ec2-stack-green", "--auto-approve"],
+    ]);
+  });
+
+  it("destroys several iam stacks one run each, as cdktf 0.21 never starts several with the flag", () => {
+    expect(cdktfRuns("destroy", { kind: "iam", pairs: TARGETS }, ["--auto-approve"])).toEqual([
+      ["destroy", "iam-stack-blue", "--ignore-missing-stack-dependencies", "--auto-approve"],
+      ["destroy", "iam-stack-green", "--ignore-missing-stack-dependencies", "--auto-approve"],
+    ]);
+    expect(cdktfRuns("destroy", IAM, [])).toEqual([["destroy", "iam-stack", "--ignore-missing-stack-dependencies"]]);
   });
 });
 

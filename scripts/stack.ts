@@ -28,7 +28,7 @@ import { projectCli } from "./lib/cdk-cli";
 import { stripTerminalCodes } from "./lib/process";
 import { loadProjectConfig } from "./lib/project-config";
 import {
-  cdktfArgs,
+  cdktfRuns,
   commandSelections,
   DependentResources,
   explainFailure,
@@ -148,13 +148,15 @@ async function main(): Promise<number> {
       if (dependents.length > 0) throw new Refusal(refuseDestroyMessage(dependents));
     }
 
-    const { code, output } = await runCdktf(cdktfArgs(command.action, selection, command.passThrough));
-    if (code !== 0) {
-      // cdktf also takes its options from CDKTF_* variables, e.g. CDKTF_OUTPUT.
-      const outDir = outputDir(command.passThrough) ?? process.env.CDKTF_OUTPUT;
-      const explanation = explainFailure(output, { action: command.action, selection, outDir });
-      if (explanation) process.stderr.write(`\n✖ ${explanation}\n`);
-      return code;
+    for (const args of cdktfRuns(command.action, selection, command.passThrough)) {
+      const { code, output } = await runCdktf(args);
+      if (code !== 0) {
+        // cdktf also takes its options from CDKTF_* variables, e.g. CDKTF_OUTPUT.
+        const outDir = outputDir(command.passThrough) ?? process.env.CDKTF_OUTPUT;
+        const explanation = explainFailure(output, { action: command.action, selection, outDir });
+        if (explanation) process.stderr.write(`\n✖ ${explanation}\n`);
+        return code;
+      }
     }
   }
   return 0;

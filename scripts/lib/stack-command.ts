@@ -131,12 +131,21 @@ export function commandSelections(pairs: readonly StackPairNames[], command: Sta
 }
 
 /**
- * The cdktf command line. One half of a pair never runs with the other, so cdktf's dependency
- * check, which would refuse (deploy ec2-stack alone, destroy iam-stack alone), is left to the
- * wrapper: it reads the state instead.
+ * The cdktf command lines of a selection, run one after the other. One half of a pair never
+ * runs with the other, so cdktf's dependency check, which would refuse (deploy ec2-stack alone,
+ * destroy iam-stack alone), is left to the wrapper: it reads the state instead.
+ *
+ * Destroying ec2 stacks needs no such flag (no stack depends on them). Destroying several iam
+ * stacks is one run per stack: cdktf 0.21's destroy, given several stacks and
+ * --ignore-missing-stack-dependencies, never starts any of them (its scheduler keeps picking the
+ * stack it already runs) and spins until it runs out of memory.
  */
-export function cdktfArgs(action: StackAction, selection: StackSelection, passThrough: readonly string[]): string[] {
-  return [action, ...selectedStacks(selection), "--ignore-missing-stack-dependencies", ...passThrough];
+export function cdktfRuns(action: StackAction, selection: StackSelection, passThrough: readonly string[]): string[][] {
+  const stacks = selectedStacks(selection);
+  const ignoreDependencies = "--ignore-missing-stack-dependencies";
+  if (action === "destroy" && selection.kind === "ec2") return [[action, ...stacks, ...passThrough]];
+  if (action === "destroy") return stacks.map((stack) => [action, stack, ignoreDependencies, ...passThrough]);
+  return [[action, ...stacks, ignoreDependencies, ...passThrough]];
 }
 
 /** The npm command that runs `action` on `kind` for a pair, as the user types it. */
