@@ -8,11 +8,12 @@ const transform = { "^.+\\.ts$": ["@swc/jest", { jsc: { target: "es2022" } }] };
 /** @type {import('jest').Config} */
 module.exports = {
   reporters: ["default", "<rootDir>/__tests__/summary-reporter.js"],
-  // Every test file in a worker of its own, all at once: an end-to-end file spends most of its
+  // End-to-end files run concurrently, each in a worker of its own: a file spends much of its
   // time waiting (the AWS provider polls an instance's state every few seconds), so on two cores
-  // the files overlap well. Each starts its own emulator on a free port and keeps its state,
-  // credentials and output in a temp directory of its own, so no file depends on another.
-  maxWorkers: 16,
+  // several files overlap well; more than this only adds contention (measured, see README).
+  // Each starts its own emulator on a free port and keeps its state, credentials and output in
+  // a temp directory of its own, so no file depends on another or on their order.
+  maxWorkers: 5,
   // Jest lists every test when it runs a single test file, which the unit project always is.
   verbose: false,
   projects: [

@@ -18,7 +18,11 @@ export interface EmulatorOptions {
   readonly enforceIamAfterRequests?: number;
   /** File that receives the emulator's log. */
   readonly logFile: string;
-  /** How long to wait for the emulator to answer. @default 30000 */
+  /**
+   * How long to wait for the emulator to answer. Its start costs about 2.5 s of CPU; when the
+   * test files start their emulators at once on two cores, that can take a minute.
+   * @default 120000
+   */
   readonly startTimeoutMs?: number;
   /** Listen on this port. @default - a free port */
   readonly port?: number;
@@ -89,7 +93,7 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
   let stopped: Promise<void> | undefined;
   const stop = (): Promise<void> => (stopped ??= stopProcess(child));
   try {
-    await Promise.race([waitUntilReady(endpoint, child, options.startTimeoutMs ?? 30000), failedToSpawn]);
+    await Promise.race([waitUntilReady(endpoint, child, options.startTimeoutMs ?? 120000), failedToSpawn]);
   } catch (err) {
     await stop();
     throw err;
