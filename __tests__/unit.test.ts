@@ -14,6 +14,7 @@ import * as fs from "fs";
 import * as path from "path";
 import "./app.spec";
 import "./assumed-role-provider.spec";
+import "./cdktf-output.spec";
 import "./config.spec";
 import "./cross-account-role.spec";
 import "./ec2-deployer-policy.spec";

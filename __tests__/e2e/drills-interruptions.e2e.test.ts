@@ -14,7 +14,8 @@ import { CommandResult } from "../../scripts/lib/process";
 import { MANAGED_BY } from "../../stacks/tags";
 import { instanceIdsInState, localStateFile, readLocalState, runStackScript, stackScriptOk } from "./drill-support";
 import { ReadmeSession, sandboxSession } from "./readme-session";
-import { cleanUp, destroyedStacks, planExitCode, STEP_TIMEOUT_MS, withClients } from "./support";
+import { destroyedStacks } from "./cdktf-output";
+import { cleanUp, planExitCode, STEP_TIMEOUT_MS, withClients } from "./support";
 
 jest.setTimeout(STEP_TIMEOUT_MS);
 

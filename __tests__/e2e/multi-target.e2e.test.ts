@@ -10,7 +10,8 @@ import { EMULATOR_DEFAULT_ACCOUNT } from "../../scripts/lib/accounts";
 import { LocalCloud } from "../../scripts/lib/local-cloud";
 import { readLocalState } from "./drill-support";
 import { ReadmeSession, sandboxSession } from "./readme-session";
-import { cleanUp, destroyedStacks, STEP_TIMEOUT_MS, synthesizedStacks, withClients } from "./support";
+import { destroyedStacks } from "./cdktf-output";
+import { cleanUp, STEP_TIMEOUT_MS, synthesizedStacks, withClients } from "./support";
 
 jest.setTimeout(STEP_TIMEOUT_MS);
 

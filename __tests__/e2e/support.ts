@@ -94,21 +94,3 @@ export async function cleanUp(
   if (errors.length > 0)
     throw new Error(`cleanup could not destroy everything:\n${errors.map((e) => e.message).join("\n")}`);
 }
-
-/**
- * The stacks a cdktf destroy run reported as destroyed, in the order it reported them, with the
- * number of resources each destroyed. cdktf names the stack only on the first line of each chunk
- * of Terraform's output; the lines after it, indented, belong to the same stack.
- */
-export function destroyedStacks(output: string): [stack: string, count: number][] {
-  const done: [string, number][] = [];
-  let stack: string | undefined;
-  for (const line of output.split("\n")) {
-    const named = /^([\w-]+) {2}(.*)$/.exec(line);
-    if (named) stack = named[1];
-    else if (!/^\s/.test(line)) stack = undefined;
-    const complete = /Destroy complete! Resources: (\d+) destroyed\./.exec(named ? named[2] : line);
-    if (complete && stack) done.push([stack, Number(complete[1])]);
-  }
-  return done;
-}
