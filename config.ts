@@ -292,7 +292,7 @@ const TARGET_KEYS: readonly SettingKey[] = [
 ];
 
 function show(value: unknown): string {
-  return typeof value === "string" ? JSON.stringify(value) : (JSON.stringify(value) ?? String(value));
+  return JSON.stringify(value) ?? String(value);
 }
 
 /** Collects problems and parses raw values into typed ones. */
@@ -603,10 +603,11 @@ function readState(r: Reader, deployment: DeploymentSettings, cwd: string): Stat
   const bucket = r.string("stateBucket", BUCKET_RE, ALLOWED.bucket);
   const lock = r.oneOf<StateLock>("stateLock", ["lockfile", "dynamodb"]) ?? "lockfile";
   const lockTable = r.string("stateLockTable", TABLE_RE, ALLOWED.table);
-  if (backend === "s3" && bucket === undefined && !r.has("stateBucket")) {
+  // Only when it is not set at all: a set but invalid one has its own problem already.
+  if (backend === "s3" && !r.has("stateBucket")) {
     r.fail("stateBucket", 'is required with backend "s3" (run `npm run bootstrap-state` to create one)');
   }
-  if (lock === "dynamodb" && lockTable === undefined && !r.has("stateLockTable")) {
+  if (lock === "dynamodb" && !r.has("stateLockTable")) {
     r.fail("stateLockTable", 'is required with stateLock "dynamodb"');
   }
   return {

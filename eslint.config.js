@@ -2,7 +2,9 @@
 const tseslint = require("typescript-eslint");
 
 module.exports = tseslint.config(
-  { ignores: ["node_modules/", "cdktf.out/", ".gen/", ".local/", "coverage/", "**/*.js", "**/*.d.ts"] },
+  {
+    ignores: ["node_modules/", "cdktf.out/", ".gen/", ".local/", "coverage/", ".stryker-tmp/", "**/*.js", "**/*.d.ts"],
+  },
   ...tseslint.configs.recommended,
   {
     rules: {

@@ -40,6 +40,7 @@ describe("defineStacks", () => {
     const { pairs } = synthApp({ targets: TARGETS });
 
     // THEN
+    expect(pairs).toHaveLength(TARGETS.length);
     for (const pair of pairs) {
       expect(pair.ec2.dependencies).toEqual([pair.iam]);
       expect(pair.iam.dependencies).toEqual([]);
@@ -74,6 +75,7 @@ describe("defineStacks", () => {
     const { pairs } = synthApp({ targets: TARGETS });
 
     // THEN
+    expect(pairs).toHaveLength(TARGETS.length);
     pairs.forEach((pair, i) => {
       const json = stackJson(pair.iam);
       expect(json.provider?.aws).toContainEqual({
@@ -91,6 +93,7 @@ describe("defineStacks", () => {
     const { pairs } = synthApp({ targets: TARGETS });
 
     // THEN
+    expect(pairs).toHaveLength(TARGETS.length);
     pairs.forEach((pair, i) => {
       const name = TARGETS[i].name;
       const ec2 = stackJson(pair.ec2);
@@ -125,6 +128,7 @@ describe("defineStacks", () => {
     const { pairs } = synthApp({ targets: TARGETS, backend: "s3", stateBucket: "my-state" });
 
     // THEN
+    expect(pairs).toHaveLength(TARGETS.length);
     pairs.forEach((pair, i) => {
       const name = TARGETS[i].name;
       const ec2 = stackJson(pair.ec2);

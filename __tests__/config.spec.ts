@@ -400,6 +400,21 @@ describe("loadConfig", () => {
       expect(config.role.trustedPrincipalArns).toEqual(arns);
     });
 
+    // A wildcard inside an ARN is as open as "*" itself: any account, or any role of the account.
+    it.each([
+      ["arn:aws:iam::*:root"],
+      ["arn:aws:iam::*:role/Deployer"],
+      [`arn:aws:iam::${SOURCE_ACCOUNT}:role/*`],
+      [`arn:aws:sts::${SOURCE_ACCOUNT}:assumed-role/Deployer/*`],
+      [`arn:*:iam::${SOURCE_ACCOUNT}:root`],
+    ])("rejects the trusted principal %s, which has a wildcard", (arn) => {
+      expect(() => configFrom({ trustedPrincipalArns: [arn] })).toThrow(
+        exactly(
+          `Invalid setting: trustedPrincipalArns (context "trustedPrincipalArns") is ${JSON.stringify([arn])}; ${JSON.stringify(arn)} not allowed; ${ALLOWED_PRINCIPAL_ARN}`,
+        ),
+      );
+    });
+
     it.each([
       ["a fraction", 3600.5],
       ["a negative number", -1],
@@ -912,5 +927,156 @@ describe("loadConfig", () => {
         exactly(`Invalid setting: region (context "region") is "mars"; ${ALLOWED_REGION}`),
       );
     });
+  });
+});
+
+// Edges of the settings rules that mutation testing (npm run mutate) showed no test pinned down:
+// each value here is accepted or refused by one detail of a rule only (an anchor, a bound, a trim).
+describe("loadConfig at the edges of its rules", () => {
+  /** The message's head for a refused value: the setting, where it came from and the value. */
+  const refused = (key: string, value: unknown): RegExp =>
+    new RegExp(
+      `^Invalid setting: ${key} \\(context "${key}"\\) is ${JSON.stringify(value).replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}; `,
+    );
+
+  it.each<[string, unknown]>([
+    ["region", "xus-east-1"],
+    ["region", "us-east-1x"],
+    ["roleName", " deployer"],
+    ["rolePath", "team/"],
+    ["rolePath", "/team"],
+    ["destinationAccountId", "1234567890123"],
+    ["externalId", "tenant 42"],
+    ["principalOrgId", "xo-a1b2c3d4e5"],
+    ["principalOrgId", "o-a1b2c3d4e5!"],
+    ["instanceType", "my t3.micro"],
+    ["instanceType", "t3.micro!"],
+    ["stateBucket", "my-state_"],
+    ["stateLockTable", "locks table"],
+    ["stateDir", "state\0dir"],
+    ["rootVolumeSizeGib", true],
+    ["amiOwners", [137112412989]],
+  ])("refuses %s %j, which only part of it would pass", (key, value) => {
+    expect(() => configFrom({ [key]: value })).toThrow(refused(key, value));
+  });
+
+  it.each<[string, string]>([
+    ["ROOT_VOLUME_SIZE_GIB", "+8"],
+    ["ROOT_VOLUME_SIZE_GIB", "8 "],
+    ["ROOT_VOLUME_SIZE_GIB", "1e1"],
+  ])("refuses %s=%j from the environment: whole numbers are digits only", (env, value) => {
+    expect(() => configFrom({}, { [env]: value })).toThrow(
+      exactly(
+        `Invalid setting: rootVolumeSizeGib (env ${env}) is ${JSON.stringify(value)}; must be a whole number from 1 to 16384`,
+      ),
+    );
+  });
+
+  it("refuses a tag key with a character AWS does not allow, wherever it is", () => {
+    expect(() => configFrom({ tags: { "!team": "platform" } })).toThrow(
+      exactly(
+        'Invalid setting: tags (context "tags") is {"!team":"platform"}; tag key "!team" must be 1 to 128 letters, digits, spaces or _.:/=+-@ and not start with "aws:"',
+      ),
+    );
+  });
+
+  it("lists every problem of one tags setting, separated", () => {
+    expect(() => configFrom({ tags: { "!a": "x", Name: "y" } })).toThrow(
+      exactly(
+        'Invalid setting: tags (context "tags") is {"!a":"x","Name":"y"}; tag key "!a" must be 1 to 128 letters, digits, spaces or _.:/=+-@ and not start with "aws:"; tag key "Name" is set by the app (use instanceName for Name)',
+      ),
+    );
+  });
+
+  it("lists every refused item of a list, separated", () => {
+    expect(() => configFrom({ amiOwners: ["me", "you"] })).toThrow(
+      exactly(
+        'Invalid setting: amiOwners (context "amiOwners") is ["me","you"]; "me", "you" not allowed; each must be a 12-digit account id or one of "amazon", "aws-marketplace", "self"',
+      ),
+    );
+  });
+
+  it.each<[string, Context, (c: ReturnType<typeof configFrom>) => unknown, unknown]>([
+    ["a GovCloud region", { region: "us-gov-west-1" }, (c) => c.region, "us-gov-west-1"],
+    ["an ISO region", { region: "us-iso-east-1" }, (c) => c.region, "us-iso-east-1"],
+    ["an ISO-B region", { region: "us-isob-east-1" }, (c) => c.region, "us-isob-east-1"],
+    ["a region numbered 10 or more", { region: "ap-southeast-10" }, (c) => c.region, "ap-southeast-10"],
+    [
+      "an instance type with letters after its first",
+      { instanceType: "mac2.metal" },
+      (c) => c.instance.type,
+      "mac2.metal",
+    ],
+    ["the smallest root volume", { rootVolumeSizeGib: 1 }, (c) => c.instance.rootVolumeSizeGib, 1],
+    [
+      "exactly 48 tags",
+      { tags: Object.fromEntries(Array.from({ length: 48 }, (_, i) => [`k${i}`, "v"])) },
+      (c) => Object.keys(c.tags).length,
+      48,
+    ],
+    [
+      "tags whose keys differ only in case (EC2 tag keys are case-sensitive)",
+      { tags: { team: "a", Team: "b" } },
+      (c) => c.tags,
+      { team: "a", Team: "b" },
+    ],
+    [
+      "a one-character target name",
+      { targets: [{ name: "a", destinationProfile: "a" }] },
+      (c) => c.targets.map((t) => t.name),
+      ["a"],
+    ],
+    [
+      "a session of exactly an hour when every trusted principal is a role",
+      {
+        trustedPrincipalArns: [`arn:aws:iam::${SOURCE_ACCOUNT}:role/ci`],
+        maxSessionDurationSeconds: 43200,
+        sessionDurationSeconds: 3600,
+      },
+      (c) => c.role.sessionDurationSeconds,
+      3600,
+    ],
+  ])("accepts %s", (_what, context, read, expected) => {
+    expect(read(configFrom(context))).toEqual(expected);
+  });
+
+  it("trims the items of a list from the environment", () => {
+    expect(configFrom({}, { AMI_OWNERS: " amazon , self " }).instance.amiOwners).toEqual(["amazon", "self"]);
+  });
+
+  it("treats an empty environment variable as not set", () => {
+    expect(configFrom({ region: "eu-west-1" }, { AWS_REGION: "" }).region).toBe("eu-west-1");
+    expect(configFrom({}, { AWS_REGION: "" }).region).toBe(DEFAULTS.region);
+  });
+
+  it("treats an empty or null context value as not set", () => {
+    expect(configFrom({ region: "" }).region).toBe(DEFAULTS.region);
+    expect(configFrom({ region: null }).region).toBe(DEFAULTS.region);
+  });
+
+  it("accepts an instance name with digits", () => {
+    expect(configFrom({ instanceName: "web-01" }).instance.name).toBe("web-01");
+  });
+
+  it("refuses a target that is null with the shape expected", () => {
+    expect(() => configFrom({ targets: [null] })).toThrow(
+      exactly(
+        'Invalid setting: targets[0] (context "targets") is null; must be a list of objects such as [{"name": "prod", "destinationProfile": "prod"}] (environment: JSON)',
+      ),
+    );
+  });
+
+  it("names every unknown setting of a target, separated", () => {
+    expect(() => configFrom({ targets: [{ name: "a", colour: "red", size: 1 }] })).toThrow(
+      /^Invalid setting: targets\[0\] \(context "targets"\) has unknown setting "colour", "size"; a target may set "name" and /,
+    );
+  });
+
+  it("reports only the invalid maximum, not the session checked against it", () => {
+    expect(() => configFrom({ maxSessionDurationSeconds: 100, sessionDurationSeconds: 7200 })).toThrow(
+      exactly(
+        'Invalid setting: maxSessionDurationSeconds (context "maxSessionDurationSeconds") is 100; must be a whole number from 3600 to 43200',
+      ),
+    );
   });
 });

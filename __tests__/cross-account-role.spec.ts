@@ -201,16 +201,17 @@ describe("CrossAccountRole", () => {
       // GIVEN
       const given = providedStack();
       const ci = `arn:aws:iam::${SOURCE_ACCOUNT}:role/ci`;
+      const sso = `arn:aws:sts::${SOURCE_ACCOUNT}:assumed-role/sso/alice`;
 
       // WHEN
       const role = roleIn(given, {
         requireMfa: true,
-        trustedPrincipalArns: [ci, `arn:aws:iam::${SOURCE_ACCOUNT}:user/alice`],
+        trustedPrincipalArns: [ci, `arn:aws:iam::${SOURCE_ACCOUNT}:user/alice`, sso],
       });
 
       // THEN
       expect(warningsOn(role)).toEqual([
-        `requireMfa is set and the role trusts role principals (${ci}): sessions of roles, such as SSO or CI ` +
+        `requireMfa is set and the role trusts role principals (${ci}, ${sso}): sessions of roles, such as SSO or CI ` +
           "roles, carry no MFA unless they were themselves created with an MFA code, so the trust policy refuses " +
           "them; trust users who sign in with MFA (README: MFA), or drop requireMfa for these principals",
       ]);
@@ -287,6 +288,17 @@ describe("CrossAccountRole", () => {
       const json = stackJson(given.stack);
       const id = onlyBlock(json, "resource", IamRole.tfResourceType).id;
       expect(json.output?.RoleArn.value).toBe(`\${aws_iam_role.${id}.arn}`);
+    });
+
+    it("accepts the shortest maximum session duration AWS allows, one hour", () => {
+      // GIVEN
+      const given = providedStack();
+
+      // WHEN
+      roleIn(given, { maxSessionDurationSeconds: 3600 });
+
+      // THEN
+      expect(Testing.synth(given.stack)).toHaveResourceWithProperties(IamRole, { max_session_duration: 3600 });
     });
 
     it("sets the path, maximum session duration, permissions boundary and tags", () => {

@@ -3,6 +3,7 @@ import { DataAwsAmi } from "@cdktf/provider-aws/lib/data-aws-ami";
 import { DataAwsCallerIdentity } from "@cdktf/provider-aws/lib/data-aws-caller-identity";
 import { Instance } from "@cdktf/provider-aws/lib/instance";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
+import { SUPPRESSION_METADATA_TYPE } from "../constructs/policy/rule";
 import {
   allStrings,
   Block,
@@ -139,6 +140,37 @@ describe("Ec2Stack", () => {
       expect(ec2Stack({ associatePublicIpAddress: true }).synth).toHaveResourceWithProperties(Instance, {
         associate_public_ip_address: true,
       });
+    });
+
+    it("suppresses no policy rule by default", () => {
+      // WHEN
+      const pair = synthPair();
+
+      // THEN
+      const constructs = [...pair.iam.node.findAll(), ...pair.ec2.node.findAll()];
+      expect(constructs).toContain(pair.ec2.instance.resource);
+      const suppressions = constructs.flatMap((c) =>
+        c.node.metadata.filter((m) => m.type === SUPPRESSION_METADATA_TYPE).map((m) => [c.node.path, m.data]),
+      );
+      expect(suppressions).toEqual([]);
+    });
+
+    it("suppresses only InstanceNoPublicIp, on the instance, when the setting asks for a public IP address", () => {
+      // WHEN
+      const pair = synthPair({ associatePublicIpAddress: true });
+
+      // THEN
+      const suppressions = pair.ec2.node
+        .findAll()
+        .flatMap((c) =>
+          c.node.metadata.filter((m) => m.type === SUPPRESSION_METADATA_TYPE).map((m) => [c.node.path, m.data]),
+        );
+      expect(suppressions).toEqual([
+        [
+          pair.ec2.instance.resource.node.path,
+          { rule: "InstanceNoPublicIp", reason: "setting associatePublicIpAddress=true" },
+        ],
+      ]);
     });
 
     it("uses the configured type and root volume size", () => {

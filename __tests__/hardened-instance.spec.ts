@@ -114,11 +114,20 @@ describe("HardenedInstance", () => {
     });
   });
 
-  it.each([["micro"], ["T2.MICRO"], ["t2micro"]])("rejects the instance type %j", (instanceType) => {
-    expect(() => instanceIn({ instanceType })).toThrow(
-      exactly(`instanceType "${instanceType}" must be an EC2 instance type such as "t2.micro"`),
-    );
+  it.each([["mac2.metal"], ["c5ad.large"], ["u-12tb1.112xlarge"]])("accepts the instance type %j", (instanceType) => {
+    expect(Testing.synth(instanceIn({ instanceType }))).toHaveResourceWithProperties(Instance, {
+      instance_type: instanceType,
+    });
   });
+
+  it.each([["micro"], ["T2.MICRO"], ["t2micro"], ["my t3.micro"], ["t3.micro!"]])(
+    "rejects the instance type %j",
+    (instanceType) => {
+      expect(() => instanceIn({ instanceType })).toThrow(
+        exactly(`instanceType "${instanceType}" must be an EC2 instance type such as "t2.micro"`),
+      );
+    },
+  );
 
   it("rejects an empty list of AMI owners", () => {
     expect(() => instanceIn({ amiOwners: [] })).toThrow(

@@ -309,6 +309,7 @@ describe("IamStack", () => {
       const statements = deployerStatements(iamStack({ permissions: "least-privilege" }).json);
 
       // THEN
+      expect(statements.length).toBeGreaterThan(0);
       for (const statement of statements) {
         expect(statement.effect).toBe("Allow");
         expect(statement.actions).not.toContain("*");
@@ -347,6 +348,20 @@ describe("IamStack", () => {
           use_lockfile: true,
         },
       });
+    });
+
+    it("names no DynamoDB table in the backend when the S3 lock file locks the state", () => {
+      // WHEN
+      const { json } = iamStack({
+        backend: "s3",
+        stateBucket: "my-state",
+        stateLock: "lockfile",
+        stateLockTable: "terraform-locks",
+      });
+
+      // THEN
+      expect(json.terraform?.backend?.s3).not.toHaveProperty("dynamodb_table");
+      expect(json.terraform?.backend?.s3).toMatchObject({ bucket: "my-state", encrypt: true });
     });
 
     it("locks the S3 state with DynamoDB when asked", () => {

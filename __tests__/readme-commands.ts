@@ -87,6 +87,12 @@ export const NOT_RUNNABLE: readonly { readonly command: string; readonly reason:
   { command: "npm run test:terraform", reason: RUNS_THE_TESTS },
   { command: "npm run test:e2e", reason: RUNS_THE_TESTS },
   {
+    command: "npm run mutate",
+    reason:
+      "runs the unit suite once per mutant, about half an hour on 2 cores: on demand, not in `npm test`; " +
+      "its results are written to bench/results/mutation.md and README",
+  },
+  {
     command:
       "aws ec2 describe-instances --profile destination --filters Name=tag:ManagedBy,Values=cdktf-assume-role " +
       "Name=instance-state-name,Values=pending,running --query 'Reservations[].Instances[].InstanceId'",

@@ -1,6 +1,14 @@
 import * as fs from "fs";
 import * as path from "path";
 import { SETTINGS } from "../config";
+import {
+  markers,
+  MUTATION_BLOCK,
+  PERFORMANCE_BLOCK,
+  README_BLOCKS,
+  readBlock,
+  SCALE_BLOCK,
+} from "../bench/lib/readme-blocks";
 import { coverageProblems, documentCommands, E2E_RUNS, NOT_RUNNABLE, shellCommands } from "./readme-commands";
 
 const ROOT = path.join(__dirname, "..");
@@ -41,6 +49,8 @@ describe("README", () => {
 
   it("links only documents that exist", () => {
     const links = [...readme.matchAll(/\]\(((?:docs|bench)\/[^)#]+)\)/g)].map((m) => m[1]);
+    // The pattern must find README's links, or the check below passes on nothing.
+    expect(links).toEqual(expect.arrayContaining(["docs/least-privilege.md", "bench/results/latest.md"]));
     for (const link of links) expect(fs.existsSync(path.join(ROOT, link))).toBe(true);
   });
 });
@@ -131,5 +141,40 @@ describe("README's commands", () => {
       { file: "doc.md", line: 9, command: "aws ec2 describe-instances --query 'a # b'" },
       { file: "doc.md", line: 11, command: "(cd out && terraform plan)" },
     ]);
+  });
+});
+
+describe("README's measured figures", () => {
+  /** The date a block or a results file says it was measured. */
+  const measuredAt = (text: string): string | undefined => /(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z)/.exec(text)?.[1];
+  const results = (name: string): string => fs.readFileSync(path.join(ROOT, "bench", "results", name), "utf8");
+
+  // A block is empty until its command first runs; once written, it says when it was measured.
+  it.each(README_BLOCKS.map((b) => [b.name, b]))("%s: written by its command, dated", (_name, block) => {
+    const content = readBlock(readme, block);
+    if (content !== "") expect(measuredAt(content)).toBeDefined();
+  });
+
+  it("has figures only in the blocks a command writes, and every block once", () => {
+    for (const block of README_BLOCKS) {
+      const { begin, end } = markers(block);
+      expect(readme.split(begin)).toHaveLength(2);
+      expect(readme.split(end)).toHaveLength(2);
+    }
+    expect([...readme.matchAll(/<!-- ([\w ]+): begin, written by/g)].map((m) => m[1]).sort()).toEqual(
+      README_BLOCKS.map((b) => b.name).sort(),
+    );
+  });
+
+  it.each([
+    [PERFORMANCE_BLOCK.name, "latest.md", PERFORMANCE_BLOCK],
+    [SCALE_BLOCK.name, "scale.md", SCALE_BLOCK],
+    [MUTATION_BLOCK.name, "mutation.md", MUTATION_BLOCK],
+  ] as const)("%s: the same run as bench/results/%s", (_name, file, block) => {
+    const content = readBlock(readme, block);
+    const written = fs.existsSync(path.join(ROOT, "bench", "results", file));
+    // Both are written by one run, or neither yet.
+    expect(content === "").toBe(!written);
+    if (written) expect(measuredAt(content)).toBe(measuredAt(results(file)));
   });
 });

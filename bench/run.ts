@@ -16,8 +16,16 @@ import { benchE2e } from "./lib/e2e";
 import { describeMachine } from "./lib/machine";
 import { Options, parseOptions, USAGE } from "./lib/options";
 import { benchAppSynth, benchCdktfSynth, benchFullTest, benchUnitTests, PhaseContext } from "./lib/phases";
-import { writeReadmeSummary } from "./lib/readme";
-import { checkTargets, renderMarkdown } from "./lib/report";
+import { writeReadmeBlock } from "./lib/readme";
+import { LOCAL_RUN_BLOCK, PERFORMANCE_BLOCK, SCALE_BLOCK, TEST_RUN_BLOCK } from "./lib/readme-blocks";
+import {
+  checkTargets,
+  renderMarkdown,
+  renderReadmeLocalRun,
+  renderReadmePerformance,
+  renderReadmeTestRun,
+  secs,
+} from "./lib/report";
 import { Comparison, DeployScale, E2eResult, FullTestResult, Results, ScaleResults, Target } from "./lib/results";
 import { benchScaleDeploy } from "./lib/scale-deploy";
 import { checkScaleTargets, renderReadmeSummary, renderScaleMarkdown } from "./lib/scale-report";
@@ -64,8 +72,9 @@ async function optionalRuns(ctx: PhaseContext, options: Options): Promise<[FullT
   }
   let e2e: E2eResult = { status: "skipped", reason: "`--no-e2e` was given" };
   if (options.e2e) {
-    log("\nLocal end to end, once");
-    e2e = await benchE2e(log);
+    log("\nnpm run local, once");
+    e2e = await benchE2e(ctx.project.dir, ctx.env);
+    log(e2e.status === "skipped" ? `  skipped: ${e2e.reason}` : `  ${e2e.status} in ${secs(e2e.totalMs)}`);
   }
   return [fullTest, e2e];
 }
@@ -124,18 +133,37 @@ async function benchScale(options: Options, tmp: string): Promise<ScaleResults> 
   };
 }
 
+/** Writes README's blocks of a comparison run: the table, and what the run included. */
+async function writeReadmeBlocks(results: Results): Promise<void> {
+  const readme = path.join(PROJECT_ROOT, "README.md");
+  await writeReadmeBlock(readme, PERFORMANCE_BLOCK, renderReadmePerformance(results));
+  const written = ["the performance table"];
+  const localRun = renderReadmeLocalRun(results);
+  if (localRun) {
+    await writeReadmeBlock(readme, LOCAL_RUN_BLOCK, localRun);
+    written.push("the sample output of npm run local");
+  }
+  const testRun = renderReadmeTestRun(results);
+  if (testRun) {
+    await writeReadmeBlock(readme, TEST_RUN_BLOCK, testRun);
+    written.push("the duration of npm test");
+  }
+  console.log(`Written to README.md: ${written.join(", ")}.`);
+}
+
 /** Runs the parts the options ask for, writes their results; returns the targets checked. */
 async function runParts(options: Options, tmp: string): Promise<Target[]> {
   const targets: Target[] = [];
   if (options.parts !== "scale") {
     const results = await bench(options, tmp);
     console.log(`\n${writeResults("latest", renderMarkdown(results), results)}`);
+    await writeReadmeBlocks(results);
     targets.push(...results.targets);
   }
   if (options.parts !== "comparison") {
     const scale = await benchScale(options, tmp);
     console.log(`\n${writeResults("scale", renderScaleMarkdown(scale), scale)}`);
-    await writeReadmeSummary(path.join(PROJECT_ROOT, "README.md"), renderReadmeSummary(scale));
+    await writeReadmeBlock(path.join(PROJECT_ROOT, "README.md"), SCALE_BLOCK, renderReadmeSummary(scale));
     console.log("Written README.md's summary of the scale benchmark.");
     targets.push(...scale.targets);
   }

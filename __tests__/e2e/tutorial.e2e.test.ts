@@ -7,7 +7,13 @@
 import * as fs from "fs";
 import { DEFAULTS } from "../../config";
 import { MANAGED_BY } from "../../stacks/tags";
-import { describeInstance, describeRole, liveInstances, trustedPrincipals } from "../../scripts/lib/checks";
+import {
+  describeInstance,
+  describeRole,
+  describeRootVolume,
+  liveInstances,
+  trustedPrincipals,
+} from "../../scripts/lib/checks";
 import { EMULATOR_DEFAULT_ACCOUNT } from "../../scripts/lib/accounts";
 import { DEFAULT_DESTINATION_ACCOUNT, LocalCloud } from "../../scripts/lib/local-cloud";
 import { readLocalState } from "./drill-support";
@@ -96,6 +102,10 @@ describe("the tutorial as README gives it, against a local two-account emulator"
         { Key: "ManagedBy", Value: MANAGED_BY },
       ]),
     );
+    // The root volume, as EC2 reports it: encrypted, gp3, of the configured size.
+    const root = await withClients(cloud, "destination", (c) => describeRootVolume(c, seen!));
+    expect(root).toMatchObject({ Encrypted: true, VolumeType: "gp3", Size: DEFAULTS.rootVolumeSizeGib });
+    expect(root!.Attachments).toEqual([expect.objectContaining({ InstanceId: instanceId, State: "attached" })]);
     const fromSource = await withClients(cloud, "source", (c) => describeInstance(c, instanceId));
     expect(fromSource).toBeUndefined();
   });

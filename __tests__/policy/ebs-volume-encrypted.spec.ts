@@ -1,4 +1,5 @@
 import { TerraformVariable } from "cdktf";
+import { DataAwsInstance } from "@cdktf/provider-aws/lib/data-aws-instance";
 import { EbsVolume } from "@cdktf/provider-aws/lib/ebs-volume";
 import { Instance, InstanceEbsBlockDevice } from "@cdktf/provider-aws/lib/instance";
 import { EbsVolumeEncrypted } from "../../constructs/policy/ebs-volume-encrypted";
@@ -75,5 +76,33 @@ describe("EbsVolumeEncrypted", () => {
     expect(findings(stack)).toEqual([
       error("stack/Volume", "encrypted must be true but is not set; set encrypted: true"),
     ]);
+  });
+
+  test("GIVEN unencrypted data volume entries without a device name WHEN checked THEN the rule names them by position", () => {
+    const instance = new Instance(checkedStack(), "Instance", { ami: "ami-12345678", instanceType: "t3.micro" });
+    expect(
+      EbsVolumeEncrypted.check({
+        element: instance,
+        type: "aws_instance",
+        attributes: { ebs_block_device: [{ encrypted: false }, null, undefined, "/dev/sdh", { device_name: 7 }] },
+      }),
+    ).toEqual([
+      "ebs_block_device 1: encrypted must be true but is false; set encrypted: true in that ebsBlockDevice entry",
+      "ebs_block_device 2: encrypted must be true but is not set; set encrypted: true in that ebsBlockDevice entry",
+      "ebs_block_device 3: encrypted must be true but is not set; set encrypted: true in that ebsBlockDevice entry",
+      "ebs_block_device 4: encrypted must be true but is not set; set encrypted: true in that ebsBlockDevice entry",
+      "ebs_block_device 5: encrypted must be true but is not set; set encrypted: true in that ebsBlockDevice entry",
+    ]);
+  });
+
+  test("GIVEN a data source of an existing instance with an unencrypted data volume WHEN checked THEN there is no finding", () => {
+    const existing = new DataAwsInstance(checkedStack(), "Existing", { instanceId: "i-12345678" });
+    expect(
+      EbsVolumeEncrypted.check({
+        element: existing,
+        type: "data.aws_instance",
+        attributes: { ebs_block_device: [{ device_name: "/dev/sdf", encrypted: false }] },
+      }),
+    ).toEqual([]);
   });
 });

@@ -1,3 +1,4 @@
+import { DataAwsInstance } from "@cdktf/provider-aws/lib/data-aws-instance";
 import { Instance } from "@cdktf/provider-aws/lib/instance";
 import { InstanceNoPublicIp } from "../../constructs/policy/instance-no-public-ip";
 import { suppressPolicyRule } from "../../constructs/policy/rule";
@@ -37,5 +38,16 @@ describe("InstanceNoPublicIp", () => {
         message: "[InstanceNoPublicIp] stack/Instance: suppressed: setting associatePublicIpAddress=true",
       },
     ]);
+  });
+
+  test("GIVEN a data source of an existing instance with a public IP address WHEN checked THEN there is no finding", () => {
+    const existing = new DataAwsInstance(checkedStack(), "Existing", { instanceId: "i-12345678" });
+    expect(
+      InstanceNoPublicIp.check({
+        element: existing,
+        type: "data.aws_instance",
+        attributes: { associate_public_ip_address: true },
+      }),
+    ).toEqual([]);
   });
 });

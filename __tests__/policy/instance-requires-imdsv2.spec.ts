@@ -52,4 +52,38 @@ describe("InstanceRequiresImdsv2", () => {
     });
     expect(findings(stack)).toEqual([]);
   });
+
+  test("GIVEN metadata options known only at plan WHEN synthesized THEN the rule does not guess", () => {
+    const stack = checkedStack(InstanceRequiresImdsv2);
+    const options = new TerraformVariable(stack, "MetadataOptions", { type: "any" });
+    const instance = new Instance(stack, "Instance", { ami: "ami-12345678", instanceType: "t3.micro" });
+    instance.addOverride("metadata_options", options.value);
+    expect(findings(stack)).toEqual([]);
+  });
+
+  test("GIVEN an instance from a launch template that does not set http_tokens WHEN synthesized THEN the template decides", () => {
+    const stack = checkedStack(InstanceRequiresImdsv2);
+    new Instance(stack, "Instance", {
+      launchTemplate: { id: "lt-12345678" },
+      metadataOptions: { httpEndpoint: "enabled" },
+    });
+    expect(findings(stack)).toEqual([]);
+  });
+
+  test("GIVEN an instance from a launch template with http_tokens optional WHEN synthesized THEN the rule reports an error", () => {
+    const stack = checkedStack(InstanceRequiresImdsv2);
+    new Instance(stack, "Instance", {
+      launchTemplate: { id: "lt-12345678" },
+      metadataOptions: { httpTokens: "optional" },
+    });
+    expect(findings(stack)).toEqual([
+      {
+        level: "error",
+        path: "stack/Instance",
+        message:
+          '[InstanceRequiresImdsv2] stack/Instance: metadata_options.http_tokens must be "required" (IMDSv2) ' +
+          'but is "optional"; set metadataOptions: { httpTokens: "required" }',
+      },
+    ]);
+  });
 });

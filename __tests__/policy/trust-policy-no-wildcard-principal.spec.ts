@@ -3,6 +3,7 @@ import {
   DataAwsIamPolicyDocument,
   DataAwsIamPolicyDocumentStatement,
 } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
+import { DataAwsIamRole } from "@cdktf/provider-aws/lib/data-aws-iam-role";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { TrustPolicyNoWildcardPrincipal } from "../../constructs/policy/trust-policy-no-wildcard-principal";
 import { SOURCE_ACCOUNT } from "../helpers";
@@ -77,5 +78,17 @@ describe("TrustPolicyNoWildcardPrincipal", () => {
     });
     new IamRole(stack, "Role", { name: "deployer", assumeRolePolicy: trust.json });
     expect(findings(stack)).toEqual([]);
+  });
+
+  test("GIVEN a data source of an existing role trusting principal * WHEN checked THEN there is no finding", () => {
+    const existing = new DataAwsIamRole(checkedStack(), "Existing", { name: "deployer" });
+    const policy = { Statement: [{ Effect: "Allow", Action: "sts:AssumeRole", Principal: "*" }] };
+    expect(
+      TrustPolicyNoWildcardPrincipal.check({
+        element: existing,
+        type: "data.aws_iam_role",
+        attributes: { assume_role_policy: JSON.stringify(policy) },
+      }),
+    ).toEqual([]);
   });
 });

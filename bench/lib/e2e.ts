@@ -1,54 +1,55 @@
 /**
- * The local end-to-end flow, timed step by step: start the emulator and the two accounts,
- * deploy both stacks and verify, destroy both and verify, stop the emulator. It is the flow of
- * `npm run local`, run through its own classes (scripts/lib), this project's setup only.
+ * The local end-to-end flow as a user runs it: `npm run local`, once, in the project. Its step
+ * times come from its own output ("✔ step (1.2 s)"), and its closing summary is kept verbatim
+ * for README, which shows a real run's summary rather than a copy made by hand.
  */
 import { checkPrerequisites } from "../../scripts/lib/prerequisites";
-import { LocalCloud } from "../../scripts/lib/local-cloud";
-import { StepReporter, Tutorial } from "../../scripts/lib/tutorial";
-import { samplePeak } from "./measure";
+import { measure } from "./measure";
 import { E2eResult, E2eStep } from "./results";
 
-async function timed<T>(steps: E2eStep[], phase: E2eStep["phase"], step: string, fn: () => Promise<T>): Promise<T> {
-  const started = Date.now();
-  const result = await fn();
-  steps.push({ phase, step, ms: Date.now() - started });
-  return result;
-}
+const STEP_DONE = /✔ (.+) \((\d+(?:\.\d+)?) s\)$/;
 
-/** Runs the tutorial's steps; records each step's time in `steps`. */
-async function deployAndDestroy(cloud: LocalCloud, steps: E2eStep[], log: (line: string) => void): Promise<void> {
-  let phase: E2eStep["phase"] = "deploy";
-  const reporter: StepReporter = ({ step, state, ms }) => {
-    if (state === "done") {
-      steps.push({ phase, step, ms: ms! });
-      log(`  ${phase.padEnd(8)} ${step.padEnd(48)} ${(ms! / 1000).toFixed(1).padStart(6)} s`);
-    }
-  };
-  const tutorial = new Tutorial(cloud, reporter);
-  await tutorial.deploy();
-  phase = "destroy";
-  await tutorial.destroy();
-}
-
-/** Runs the local end-to-end flow once; a failure is reported, not thrown. */
-export async function benchE2e(log: (line: string) => void): Promise<E2eResult> {
-  const { missing } = checkPrerequisites();
-  if (missing.length > 0) return { status: "skipped", reason: missing.map((m) => m.what).join("; ") };
+/** The steps `npm run local` reported as done, in order, with their phase. */
+export function parseLocalSteps(output: string): E2eStep[] {
+  let phase: E2eStep["phase"] = "start";
   const steps: E2eStep[] = [];
-  const sampler = samplePeak(process.pid, 100);
-  const started = Date.now();
-  let error: string | undefined;
-  let cloud: LocalCloud | undefined;
-  try {
-    cloud = await timed(steps, "start", "start the emulator and the two accounts", () => LocalCloud.start());
-    await deployAndDestroy(cloud, steps, log);
-  } catch (err) {
-    error = (err as Error).message;
-    log(`  FAILED: ${error}`);
-  } finally {
-    if (cloud) await timed(steps, "stop", "stop the emulator, remove its files", () => cloud!.close());
+  for (const line of output.split("\n")) {
+    const m = STEP_DONE.exec(line.trimEnd());
+    if (!m) continue;
+    const step = m[1];
+    if (/^cdktf deploy/.test(step)) phase = "deploy";
+    else if (/^cdktf destroy/.test(step)) phase = "destroy";
+    steps.push({ phase, step, ms: Math.round(Number(m[2]) * 1000) });
   }
-  const totalMs = Date.now() - started;
-  return { status: error ? "failed" : "passed", steps, totalMs, peakMB: sampler.stop(), error };
+  return steps;
+}
+
+/** The closing summary of `npm run local`: from its "Summary" line to the end, or undefined. */
+export function localSummary(output: string): string | undefined {
+  const lines = output.split("\n");
+  const start = lines.findIndex((l) => l.trimEnd() === "Summary");
+  if (start < 0) return undefined;
+  return lines
+    .slice(start)
+    .map((l) => l.trimEnd())
+    .join("\n")
+    .trim();
+}
+
+/** Runs `npm run local` once in `projectDir`; a failure is reported, not thrown. */
+export async function benchE2e(projectDir: string, env: NodeJS.ProcessEnv): Promise<E2eResult> {
+  const { provider, missing } = checkPrerequisites();
+  if (missing.length > 0) return { status: "skipped", reason: missing.map((m) => m.what).join("; ") };
+  const m = await measure({ command: "npm", args: ["run", "local"], cwd: projectDir, env, timeoutMs: 10 * 60_000 });
+  const summary = localSummary(m.output);
+  const failed = m.code !== 0 || summary === undefined;
+  return {
+    status: failed ? "failed" : "passed",
+    steps: parseLocalSteps(m.output),
+    totalMs: m.ms,
+    peakMB: m.peakMB,
+    providerMode: provider.mode,
+    summary: summary ?? "",
+    error: failed ? (/^FAILED: .*$/m.exec(m.output)?.[0] ?? `exit ${m.code}, no summary`) : undefined,
+  };
 }

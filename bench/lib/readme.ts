@@ -1,20 +1,14 @@
-/**
- * README's Performance section shows the scale benchmark's summary between two markers; the
- * benchmark writes it there itself, so that README's figures are the command's output.
- */
+/** Writes a block of README that a command measured (the blocks: readme-blocks.ts). */
 import * as fs from "fs";
 import * as prettier from "prettier";
+import { markers, readBlock, ReadmeBlock } from "./readme-blocks";
 
-const BEGIN = "<!-- scale benchmark: begin, written by `npm run bench` -->";
-const END = "<!-- scale benchmark: end -->";
-
-/** Replaces what is between the markers in README with `summary`, formatted as the project's prettier config says. */
-export async function writeReadmeSummary(readmeFile: string, summary: string): Promise<void> {
+/** Replaces what is between a block's markers in README with `content`, formatted as the project's prettier config says. */
+export async function writeReadmeBlock(readmeFile: string, block: ReadmeBlock, content: string): Promise<void> {
   const readme = fs.readFileSync(readmeFile, "utf8");
-  const begin = readme.indexOf(BEGIN);
-  const end = readme.indexOf(END);
-  if (begin < 0 || end < begin) throw new Error(`${readmeFile} has no "${BEGIN}" ... "${END}" block to write to`);
-  const updated = `${readme.slice(0, begin + BEGIN.length)}\n\n${summary}\n\n${readme.slice(end)}`;
+  readBlock(readme, block);
+  const { begin, end } = markers(block);
+  const updated = `${readme.slice(0, readme.indexOf(begin) + begin.length)}\n\n${content}\n\n${readme.slice(readme.indexOf(end))}`;
   const options = (await prettier.resolveConfig(readmeFile)) ?? {};
   fs.writeFileSync(readmeFile, await prettier.format(updated, { ...options, filepath: readmeFile }));
 }

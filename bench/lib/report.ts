@@ -68,7 +68,7 @@ export function checkTargets(comparisons: readonly Comparison[], projectRoot: st
     {
       name: `unit test suite under ${secs(UNIT_TESTS_MAX_MS)} and under ${UNIT_TESTS_MAX_MB} MB peak`,
       pass: testsMs < UNIT_TESTS_MAX_MS && testsMB < UNIT_TESTS_MAX_MB,
-      detail: `${secs(testsMs)} (warm jest cache, median), peak ${mb(testsMB)}`,
+      detail: `${secs(testsMs)} (warm jest cache, median); peak ${mb(testsMB)} over the cold and warm runs`,
     },
     typecheckTarget(projectRoot),
   ];
@@ -105,12 +105,12 @@ function comparisonTable(comparisons: readonly Comparison[]): string[] {
 }
 
 function e2eSection(e2e: E2eResult): string[] {
-  const head = "## Local end to end (this project, once)";
+  const head = "## `npm run local` (this project, once)";
   if (e2e.status === "skipped") return [head, "", `Skipped: ${e2e.reason}.`];
   const lines = [head, "", "| phase | step | time |", "| --- | --- | ---: |"];
   for (const s of e2e.steps) lines.push(`| ${s.phase} | ${s.step} | ${secs(s.ms)} |`);
   lines.push(
-    `| | **total** (peak memory ${mb(e2e.peakMB)}, emulator and benchmark included) | **${secs(e2e.totalMs)}** |`,
+    `| | **total**, npm included (peak memory ${mb(e2e.peakMB)}: emulator, CLI, Terraform) | **${secs(e2e.totalMs)}** |`,
   );
   if (e2e.error) lines.push("", `FAILED: ${e2e.error.split("\n")[0]}`);
   return lines;
@@ -170,4 +170,62 @@ export function renderMarkdown(r: Results): string {
     ...machineLines(r),
     "",
   ].join("\n");
+}
+
+/** "AMD EPYC, 2 CPUs, 23.5 GiB, node v20.20.2, terraform 1.11.4". */
+export function machineSummary(m: Machine): string {
+  return `${m.cpuModel}, ${m.cpuCount} CPUs, ${m.memoryGiB} GiB, node ${m.node}, terraform ${m.terraform}`;
+}
+
+function measuredOn(r: Results): string {
+  return (
+    `Measured ${r.machine.date} on ${machineSummary(r.machine)}; load average ${r.load.before.toFixed(1)} before, ` +
+    `${r.load.after.toFixed(1)} after (with its own).`
+  );
+}
+
+/** README's performance table, from a run's results. */
+export function renderReadmePerformance(r: Results): string {
+  const row = (id: string): [number, number, number] => {
+    const c = find(r.comparisons, id);
+    return [medianMs(c.project), medianMs(c.stock), peakMB(c.project)];
+  };
+  const [synth, synthStock] = row("app-synth");
+  const [cli, cliStock] = row("cdktf-synth");
+  const [cold, coldStock] = row("tests-cold");
+  const [warm, , warmMB] = row("tests-warm");
+  const [emptyCli] = row("cli-empty");
+  const [emptyDirect] = row("empty-direct");
+  const local = r.e2e.status === "skipped" ? "–" : `${secs(r.e2e.totalMs)} (${r.e2e.status})`;
+  return [
+    "| (median) | this project | stock | ratio |",
+    "| --- | ---: | ---: | ---: |",
+    `| app synth of both stacks | ${secs(synth)} | ${secs(synthStock)} | ${ratio(synth, synthStock)} |`,
+    `| \`npx cdktf synth\` | ${secs(cli)} | ${secs(cliStock)} | ${ratio(cli, cliStock)} |`,
+    `| ↳ \`npx cdktf synth\` of an empty app; the same app run directly | ${secs(emptyCli)}; ${secs(emptyDirect)} | | |`,
+    `| unit test suite (cold cache) | ${secs(cold)} | ${secs(coldStock)} | ${ratio(cold, coldStock)} |`,
+    `| unit test suite (warm cache), its peak memory | ${secs(warm)}, ${mb(warmMB)} | | |`,
+    `| \`npm run local\`, once | ${local} | | |`,
+    "",
+    measuredOn(r),
+  ].join("\n");
+}
+
+/** README's sample output of `npm run local`: the run's own summary; undefined when it did not pass. */
+export function renderReadmeLocalRun(r: Results): string | undefined {
+  if (r.e2e.status !== "passed") return undefined;
+  const provider =
+    r.e2e.providerMode === "mirror"
+      ? "The AWS provider came from a filesystem mirror."
+      : "The AWS provider came from the registry, through the plugin cache.";
+  return ["```text", r.e2e.summary, "```", "", `${measuredOn(r)} ${provider}`].join("\n");
+}
+
+/** README's figure for `npm test`; undefined when the run did not include it. */
+export function renderReadmeTestRun(r: Results): string | undefined {
+  if (r.fullTest.status === "skipped") return undefined;
+  return (
+    `\`npm test\` took ${secs(r.fullTest.sample.ms)} (${r.fullTest.status}; ${r.fullTest.summary}), ` +
+    `peak memory ${mb(r.fullTest.sample.peakMB)}. ${measuredOn(r)}`
+  );
 }

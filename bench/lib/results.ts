@@ -21,20 +21,26 @@ export interface Comparison {
 
 /** A step of the local end-to-end flow. */
 export interface E2eStep {
-  readonly phase: "start" | "deploy" | "destroy" | "stop";
+  readonly phase: "start" | "deploy" | "destroy";
   readonly step: string;
   readonly ms: number;
 }
 
-/** The local end-to-end flow, or why it did not run. */
+/** `npm run local`, once, or why it did not run. */
 export type E2eResult =
   | { readonly status: "skipped"; readonly reason: string }
   | {
       readonly status: "passed" | "failed";
+      /** The steps the command reported as done. */
       readonly steps: readonly E2eStep[];
+      /** Wall time of the whole command, npm included. */
       readonly totalMs: number;
-      /** Peak memory of the benchmark's whole process tree: the emulator, the CLI, terraform. */
+      /** Peak memory of the command's process tree: the emulator, the CLI, terraform. */
       readonly peakMB: number;
+      /** Where the AWS provider came from: a filesystem mirror or the registry. */
+      readonly providerMode: string;
+      /** The command's closing summary, verbatim. */
+      readonly summary: string;
       readonly error?: string;
     };
 

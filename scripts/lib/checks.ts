@@ -1,4 +1,4 @@
-import { DescribeInstancesCommand, Instance } from "@aws-sdk/client-ec2";
+import { DescribeInstancesCommand, DescribeVolumesCommand, Instance, Volume } from "@aws-sdk/client-ec2";
 import { GetRoleCommand, ListAttachedRolePoliciesCommand } from "@aws-sdk/client-iam";
 import { AwsClients } from "./aws-clients";
 
@@ -27,6 +27,15 @@ export async function describeInstance(clients: AwsClients, instanceId: string):
     if (errorName(err) === "InvalidInstanceID.NotFound") return undefined;
     throw err;
   }
+}
+
+/** The EBS volume attached as the instance's root device, as the clients' account sees it. */
+export async function describeRootVolume(clients: AwsClients, view: InstanceView): Promise<Volume | undefined> {
+  const { RootDeviceName: root, BlockDeviceMappings: mappings } = view.instance;
+  const volumeId = mappings?.find((m) => m.DeviceName === root)?.Ebs?.VolumeId;
+  if (!volumeId) return undefined;
+  const res = await clients.ec2.send(new DescribeVolumesCommand({ VolumeIds: [volumeId] }));
+  return res.Volumes?.[0];
 }
 
 /** Ids of the instances tagged `ManagedBy=<managedBy>` that are not terminated, in the clients' account. */

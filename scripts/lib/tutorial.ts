@@ -1,5 +1,5 @@
 import { AwsClients, destroyClients } from "./aws-clients";
-import { describeInstance, describeRole, liveInstances, trustedPrincipals } from "./checks";
+import { describeInstance, describeRole, describeRootVolume, liveInstances, trustedPrincipals } from "./checks";
 import { LocalCloud } from "./local-cloud";
 import { MANAGED_BY } from "../../stacks/tags";
 import { DEFAULTS } from "../../config";
@@ -89,6 +89,9 @@ export class Tutorial {
     if (seen.ownerId !== destinationAccount) {
       throw new Error(`instance ${instanceId} is owned by ${seen.ownerId}, not the destination ${destinationAccount}`);
     }
+    const root = await this.withClients(this.destination, (c) => describeRootVolume(c, seen));
+    if (!root?.Encrypted)
+      throw new Error(`instance ${instanceId}'s root volume is not encrypted: ${JSON.stringify(root)}`);
     const fromSource = await this.withClients(this.cloud.source.profile, (c) => describeInstance(c, instanceId));
     if (fromSource) throw new Error(`instance ${instanceId} is visible from the source account ${sourceAccount}`);
     return seen.ownerId;
