@@ -33,6 +33,7 @@ import "./policy/instance-requires-imdsv2.spec";
 import "./policy/instance-root-volume-encrypted.spec";
 import "./policy/policy-checks.spec";
 import "./policy/rule.spec";
+import "./policy/service-authorization.spec";
 import "./policy/suppressions.spec";
 import "./policy/trust-policy-account-root-needs-condition.spec";
 import "./policy/trust-policy-no-wildcard-principal.spec";

