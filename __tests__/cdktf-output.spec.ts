@@ -36,18 +36,28 @@ describe("destroyedStacks", () => {
     expect(destroyedStacks(output)).toEqual([["iam-stack", 2]]);
   });
 
-  it("keeps the order of the runs and ignores a line that belongs to no stack", () => {
+  it("keeps the order of the runs, and a chunk across a line of standard error that arrived inside it", () => {
     const output = [
       ...chunk("ec2-stack", ["Destroy complete! Resources: 1 destroyed."]),
+      PROGRESS,
+      "iam-stack  No changes. No objects need to be destroyed.",
       "WARN [iam-stack/CrossAccountRole/Role]: a policy finding",
-      "           Destroy complete! Resources: 9 destroyed.",
-      ...chunk("iam-stack", ["Destroy complete! Resources: 0 destroyed."]),
+      "           Destroy complete! Resources: 0 destroyed.",
     ].join("\n");
 
     expect(destroyedStacks(output)).toEqual([
       ["ec2-stack", 1],
       ["iam-stack", 0],
     ]);
+  });
+
+  it("counts no 'Destroy complete!' before the first stack's chunk", () => {
+    const output = [
+      "           Destroy complete! Resources: 3 destroyed.",
+      ...chunk("ec2-stack", ["Destroy complete! Resources: 0 destroyed."]),
+    ].join("\n");
+
+    expect(destroyedStacks(output)).toEqual([["ec2-stack", 0]]);
   });
 
   it("is empty for a run that destroyed no stack", () => {
