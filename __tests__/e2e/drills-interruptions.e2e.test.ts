@@ -82,6 +82,13 @@ describe("failure drills: interruptions and races", () => {
       });
       finished = true;
       await watching;
+      if (launched === undefined) {
+        // Say why at once, rather than through every assertion below.
+        throw new Error(
+          `the deploy ended (exit ${interrupted.code ?? interrupted.signal}) without being interrupted while ` +
+            `the instance was being created:\n${interrupted.output.split("\n").slice(-60).join("\n")}`,
+        );
+      }
     });
 
     it("stops with an error that says the run was interrupted and what to do", () => {
