@@ -664,6 +664,14 @@ describe("loadConfig", () => {
       expect(config.tags).toEqual({ team: "platform", env: "dev", note: "a=b" });
     });
 
+    it("skips pairs that are only spaces, as after a trailing comma and a space", () => {
+      // WHEN
+      const config = configFrom({}, { TAGS: "team=platform, , env=dev, " });
+
+      // THEN
+      expect(config.tags).toEqual({ team: "platform", env: "dev" });
+    });
+
     it("rejects an environment pair without a key", () => {
       expect(() => configFrom({}, { TAGS: "team=platform,=dev" })).toThrow(
         exactly(

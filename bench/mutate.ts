@@ -2,9 +2,15 @@
  * `npm run mutate`: mutation testing of config.ts, constructs/ and stacks/ with Stryker
  * (stryker.config.mjs), against the unit project. Writes bench/results/mutation.md (and the raw
  * report, mutation.json) and README's summary; prints the scores and the goals. Takes about
- * half an hour on 2 cores, so it is not part of `npm test`.
+ * 55 minutes on 2 cores from scratch, so it is not part of `npm test`.
+ *
+ * Later runs are incremental (Stryker's incremental file): a mutant's earlier result is reused
+ * when neither its code nor the tests that covered it changed. Stryker sees one test file,
+ * `__tests__/unit.test.ts`, which imports every spec, so it cannot tell when a spec gains a test
+ * that kills an earlier survivor: survivors (and mutants no test covered) are therefore always
+ * tested again, and only killed results are reused.
  */
-import { spawnSync } from "child_process";
+import { spawn } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
@@ -25,26 +31,75 @@ import { machineSummary, secs } from "./lib/report";
 
 const PROJECT_ROOT = path.resolve(__dirname, "..");
 const REPORT = path.join(__dirname, "results", "mutation.json");
+const INCREMENTAL = path.join(__dirname, "results", "stryker-incremental.json");
+
+/** Statuses of results that a later run must not reuse: a new test may kill the mutant. */
+const RETESTED = new Set(["Survived", "NoCoverage"]);
+
+/**
+ * Removes the survivors from Stryker's incremental file so that this run tests them again.
+ * Returns how many it removed.
+ */
+function forgetSurvivors(file: string): number {
+  if (!fs.existsSync(file)) return 0;
+  const report = JSON.parse(fs.readFileSync(file, "utf8")) as {
+    files: Record<string, { mutants: { status: string }[] }>;
+  };
+  let removed = 0;
+  for (const entry of Object.values(report.files)) {
+    const kept = entry.mutants.filter((m) => !RETESTED.has(m.status));
+    removed += entry.mutants.length - kept.length;
+    entry.mutants = kept;
+  }
+  fs.writeFileSync(file, JSON.stringify(report));
+  return removed;
+}
+
+/** Runs Stryker, its output shown as it comes and kept. */
+function runStryker(args: readonly string[]): Promise<{ code: number | null; output: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn("npx", ["stryker", "run", ...args], { cwd: PROJECT_ROOT, stdio: ["inherit", "pipe", "pipe"] });
+    let output = "";
+    for (const [from, to] of [
+      [child.stdout!, process.stdout],
+      [child.stderr!, process.stderr],
+    ] as const) {
+      from.on("data", (chunk: Buffer) => {
+        to.write(chunk);
+        output += chunk.toString("utf8");
+      });
+    }
+    child.once("error", reject);
+    child.once("close", (code) => resolve({ code, output }));
+  });
+}
+
+/** How much of the run was reused from the previous one, from Stryker's log. */
+function reuseOf(output: string): string {
+  const reused = /(\d+) of (\d+) mutant result\(s\) are reused/.exec(output);
+  if (!reused) return "from scratch: every mutant tested";
+  return `incremental: ${reused[1]} of ${reused[2]} results reused from the previous run, the rest tested`;
+}
 
 async function main(): Promise<void> {
   const machine = describeMachine();
   const loadBefore = os.loadavg()[0];
   const started = Date.now();
   fs.rmSync(REPORT, { force: true });
-  const stryker = spawnSync("npx", ["stryker", "run", ...process.argv.slice(2)], {
-    cwd: PROJECT_ROOT,
-    stdio: "inherit",
-  });
+  const retested = forgetSurvivors(INCREMENTAL);
+  if (retested > 0) console.log(`Testing again ${retested} earlier survivor(s) (see the module's comment).`);
+  const stryker = await runStryker(process.argv.slice(2));
   const ms = Date.now() - started;
-  if (stryker.status !== 0 || !fs.existsSync(REPORT)) {
-    throw new Error(`stryker exited with ${stryker.status ?? stryker.signal} and wrote no report to ${REPORT}`);
+  if (stryker.code !== 0 || !fs.existsSync(REPORT)) {
+    throw new Error(`stryker exited with ${stryker.code} and wrote no report to ${REPORT}`);
   }
   const report = JSON.parse(fs.readFileSync(REPORT, "utf8")) as MutationReport;
   const found = survivors(report, EQUIVALENT_MUTANTS);
   const { files, parts } = scores(report, found);
   const targets = checkGoals(parts, found);
   const measured =
-    `Measured ${machine.date} on ${machineSummary(machine)}: the run took ${secs(ms)}; ` +
+    `Measured ${machine.date} on ${machineSummary(machine)}: the run took ${secs(ms)} ` +
+    `(${reuseOf(stryker.output)}); ` +
     `load average ${loadBefore.toFixed(1)} before, ${os.loadavg()[0].toFixed(1)} after (with its own).`;
   const markdown = renderMutationMarkdown(files, parts, found, targets, measured);
   fs.writeFileSync(path.join(__dirname, "results", "mutation.md"), markdown);

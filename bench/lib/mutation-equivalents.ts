@@ -8,6 +8,16 @@ import { EquivalentMutant } from "./mutation";
 
 export const EQUIVALENT_MUTANTS: readonly EquivalentMutant[] = [
   {
+    file: "constructs/policy/rule.ts",
+    mutator: "ConditionalExpression",
+    original: "value === undefined",
+    replacement: "false",
+    near: "if (value === undefined || value === null) return undefined;",
+    reason:
+      "singleBlock(undefined) then goes on: undefined is no array, so the block is undefined, and the check two " +
+      "lines below returns undefined, as the original does",
+  },
+  {
     file: "config.ts",
     mutator: "ConditionalExpression",
     original: "r.value !== undefined",
@@ -196,10 +206,11 @@ export const EQUIVALENT_MUTANTS: readonly EquivalentMutant[] = [
   {
     file: "constructs/policy/service-authorization.ts",
     mutator: "MethodExpression",
-    original: "getAllGlobalConditionKeys()\n    .filter((k) => !LISTED_GLOBAL_KEYS.test(k))",
+    original: "getAllGlobalConditionKeys()\n  .filter((k) => !LISTED_GLOBAL_KEYS.test(k))",
     replacement: "getAllGlobalConditionKeys()",
     reason:
-      "the patterns the filter removes match only keys that the LISTED_GLOBAL_KEYS test before it has refused already",
+      "the patterns the filter removes match only keys that isGlobalConditionKey() has refused already " +
+      "(its LISTED_GLOBAL_KEYS test comes first)",
   },
   {
     file: "constructs/policy/service-authorization.ts",

@@ -93,15 +93,19 @@ export function serviceActions(service: string): ReadonlyMap<string, SarAction> 
  */
 const LISTED_GLOBAL_KEYS = /^aws:(?:RequestTag\/|ResourceTag\/|TagKeys$)/i;
 
-let globalKeys: readonly RegExp[] | undefined;
+/**
+ * The other global keys, as expressions (`aws:PrincipalTag/tag-key` matches any tag key). Built
+ * when the module loads, not on first use: a cache filled by whichever test comes first would
+ * hide its own faults from the tests that come after.
+ */
+const GLOBAL_KEYS: readonly RegExp[] = getAllGlobalConditionKeys()
+  .filter((k) => !LISTED_GLOBAL_KEYS.test(k))
+  .map((k) => new RegExp(`^${escape(k).replace(/\/tag-key$/, "/.+")}$`, "i"));
 
 /** Whether a condition key is global: in the request context of every action (`aws:SourceIp`). */
 export function isGlobalConditionKey(key: string): boolean {
   if (LISTED_GLOBAL_KEYS.test(key)) return false;
-  globalKeys ??= getAllGlobalConditionKeys()
-    .filter((k) => !LISTED_GLOBAL_KEYS.test(k))
-    .map((k) => new RegExp(`^${escape(k).replace(/\/tag-key$/, "/.+")}$`, "i"));
-  return globalKeys.some((re) => re.test(key));
+  return GLOBAL_KEYS.some((re) => re.test(key));
 }
 
 /** Whether a condition key matches a template of the reference (`aws:RequestTag/${TagKey}`). */
