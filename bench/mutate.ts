@@ -10,7 +10,6 @@
  * that kills an earlier survivor: survivors (and mutants no test covered) are therefore always
  * tested again, and only killed results are reused.
  */
-import { spawn } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
@@ -28,6 +27,7 @@ import { EQUIVALENT_MUTANTS } from "./lib/mutation-equivalents";
 import { writeReadmeBlock } from "./lib/readme";
 import { MUTATION_BLOCK } from "./lib/readme-blocks";
 import { machineSummary, secs } from "./lib/report";
+import { runCommand } from "../scripts/lib/process";
 
 const PROJECT_ROOT = path.resolve(__dirname, "..");
 const REPORT = path.join(__dirname, "results", "mutation.json");
@@ -55,25 +55,6 @@ function forgetSurvivors(file: string): number {
   return removed;
 }
 
-/** Runs Stryker, its output shown as it comes and kept. */
-function runStryker(args: readonly string[]): Promise<{ code: number | null; output: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn("npx", ["stryker", "run", ...args], { cwd: PROJECT_ROOT, stdio: ["inherit", "pipe", "pipe"] });
-    let output = "";
-    for (const [from, to] of [
-      [child.stdout!, process.stdout],
-      [child.stderr!, process.stderr],
-    ] as const) {
-      from.on("data", (chunk: Buffer) => {
-        to.write(chunk);
-        output += chunk.toString("utf8");
-      });
-    }
-    child.once("error", reject);
-    child.once("close", (code) => resolve({ code, output }));
-  });
-}
-
 /** How much of the run was reused from the previous one, from Stryker's log. */
 function reuseOf(output: string): string {
   const reused = /(\d+) of (\d+) mutant result\(s\) are reused/.exec(output);
@@ -88,10 +69,14 @@ async function main(): Promise<void> {
   fs.rmSync(REPORT, { force: true });
   const retested = forgetSurvivors(INCREMENTAL);
   if (retested > 0) console.log(`Testing again ${retested} earlier survivor(s) (see the module's comment).`);
-  const stryker = await runStryker(process.argv.slice(2));
+  // Its output is shown as it comes and kept, for the reuse figure below.
+  const stryker = await runCommand("npx", ["stryker", "run", ...process.argv.slice(2)], {
+    cwd: PROJECT_ROOT,
+    onOutput: (text) => process.stdout.write(text),
+  });
   const ms = Date.now() - started;
   if (stryker.code !== 0 || !fs.existsSync(REPORT)) {
-    throw new Error(`stryker exited with ${stryker.code} and wrote no report to ${REPORT}`);
+    throw new Error(`stryker exited with ${stryker.code ?? stryker.signal} and wrote no report to ${REPORT}`);
   }
   const report = JSON.parse(fs.readFileSync(REPORT, "utf8")) as MutationReport;
   const found = survivors(report, EQUIVALENT_MUTANTS);
