@@ -72,6 +72,16 @@ export interface InstanceSettings {
   readonly associatePublicIpAddress: boolean;
   /** Size of the encrypted root volume in GiB; at least the AMI's snapshot size. */
   readonly rootVolumeSizeGib: number;
+  /** An explicit AMI id: no lookup. */
+  readonly amiId?: string;
+  /** A public (or own) SSM parameter that holds the AMI id, instead of the name lookup. */
+  readonly amiSsmParameter?: string;
+  /** Whether a newly published image that the lookup finds replaces the running instance. */
+  readonly replaceOnNewAmi: boolean;
+  /** Subnet of the instance; without it, a default subnet in a zone that offers the type. */
+  readonly subnetId?: string;
+  /** Security groups of the instance; empty means the subnet's VPC's default group. */
+  readonly securityGroupIds: readonly string[];
 }
 
 /** Everything one iam-stack/ec2-stack pair needs. */
@@ -87,6 +97,11 @@ export interface DeploymentSettings {
   /** If set, the destination and assumed-role providers refuse to act in any other account. */
   readonly destinationAccountId?: string;
   readonly role: RoleSettings;
+  /**
+   * How long iam-stack waits, after creating or changing the role, until the source profile can
+   * assume it (IAM is eventually consistent); 0 does not wait.
+   */
+  readonly roleReadyTimeoutSeconds: number;
   readonly instance: InstanceSettings;
   /** Tags put on every taggable resource, besides `ManagedBy` (and `Name` on the instance). */
   readonly tags: Readonly<Record<string, string>>;
@@ -162,11 +177,14 @@ export const DEFAULTS = {
   instanceType: "t2.micro",
   instanceName: "cross-account-instance",
   amiOwners: [CANONICAL_ACCOUNT_ID],
-  // Official Ubuntu server images on SSD-backed HVM, any release; the newest wins.
-  amiNameFilter: "ubuntu/images/hvm-ssd/ubuntu-*-amd64-server-*",
+  // Canonical's current LTS server image on gp3, pinned to its release: the newest build of
+  // 24.04 wins, never another release (Canonical publishes 24.04 and later only as hvm-ssd-gp3).
+  amiNameFilter: "ubuntu/images/hvm-ssd-gp3/ubuntu-noble-24.04-amd64-server-*",
   // The size of Ubuntu's server AMI snapshots.
   rootVolumeSizeGib: 8,
   stateKeyPrefix: "cdktf-assume-role",
+  // Real IAM usually propagates a new role in seconds; two minutes covers its slow days.
+  roleReadyTimeoutSeconds: 120,
 } as const;
 
 // ---------------------------------------------------------------------------
@@ -189,6 +207,13 @@ const ROLE_PRINCIPAL_RE = /:(?:role\/|assumed-role\/)/;
 const ORG_ID_RE = /^o-[a-z0-9]{10,32}$/;
 const INSTANCE_TYPE_RE = /^[a-z][a-z0-9-]*\d[a-z0-9-]*\.[a-z0-9]+$/;
 const AMI_OWNER_ALIASES = ["amazon", "aws-marketplace", "self"];
+const AMI_ID_RE = /^ami-(?:[0-9a-f]{8}|[0-9a-f]{17})$/;
+const SUBNET_ID_RE = /^subnet-(?:[0-9a-f]{8}|[0-9a-f]{17})$/;
+const SECURITY_GROUP_ID_RE = /^sg-(?:[0-9a-f]{8}|[0-9a-f]{17})$/;
+/** EC2's maximum of security groups per network interface (the quota's upper limit). */
+const MAX_SECURITY_GROUPS = 16;
+// SSM parameter names: letters, digits and _.-/, a hierarchy starting with "/" (or a plain name).
+const SSM_PARAMETER_RE = /^(?=.{1,2048}$)(?:(?:\/[\w.-]+)+|[\w.-]+)$/;
 const AMI_FILTER_RE = /^[\w ()[\]./'@*?-]{1,128}$/;
 const TAG_KEY_RE = /^[\p{L}\p{Z}\p{N}_.:/=+@-]{1,128}$/u;
 const TAG_VALUE_RE = /^[\p{L}\p{Z}\p{N}_.:/=+@-]{0,256}$/u;
@@ -241,10 +266,16 @@ export const SETTINGS = [
   { key: "maxSessionDurationSeconds", env: "MAX_SESSION_DURATION_SECONDS" },
   { key: "sessionDurationSeconds", env: "SESSION_DURATION_SECONDS" },
   { key: "permissionsBoundaryArn", env: "PERMISSIONS_BOUNDARY_ARN" },
+  { key: "roleReadyTimeoutSeconds", env: "ROLE_READY_TIMEOUT_SECONDS" },
   { key: "instanceType", env: "INSTANCE_TYPE" },
   { key: "instanceName", env: "INSTANCE_NAME" },
   { key: "amiOwners", env: "AMI_OWNERS" },
   { key: "amiNameFilter", env: "AMI_NAME_FILTER" },
+  { key: "amiId", env: "AMI_ID" },
+  { key: "amiSsmParameter", env: "AMI_SSM_PARAMETER" },
+  { key: "replaceOnNewAmi", env: "REPLACE_ON_NEW_AMI" },
+  { key: "subnetId", env: "SUBNET_ID" },
+  { key: "securityGroupIds", env: "SECURITY_GROUP_IDS" },
   { key: "associatePublicIpAddress", env: "ASSOCIATE_PUBLIC_IP_ADDRESS" },
   { key: "rootVolumeSizeGib", env: "ROOT_VOLUME_SIZE_GIB" },
   { key: "tags", env: "TAGS" },
@@ -282,10 +313,16 @@ const TARGET_KEYS: readonly SettingKey[] = [
   "maxSessionDurationSeconds",
   "sessionDurationSeconds",
   "permissionsBoundaryArn",
+  "roleReadyTimeoutSeconds",
   "instanceType",
   "instanceName",
   "amiOwners",
   "amiNameFilter",
+  "amiId",
+  "amiSsmParameter",
+  "replaceOnNewAmi",
+  "subnetId",
+  "securityGroupIds",
   "associatePublicIpAddress",
   "rootVolumeSizeGib",
   "tags",
@@ -453,6 +490,11 @@ const ALLOWED = {
   orgId: 'must be an AWS Organizations id such as "o-a1b2c3d4e5" ("o-" and 10 to 32 lowercase letters or digits)',
   instanceType: 'must be an EC2 instance type such as "t2.micro" or "m5.large" (family with generation, dot, size)',
   amiOwners: `each must be a 12-digit account id or one of ${AMI_OWNER_ALIASES.map((a) => `"${a}"`).join(", ")}`,
+  amiId: 'must be an AMI id such as "ami-0123456789abcdef0" ("ami-" and 8 or 17 lowercase hex digits)',
+  amiSsmParameter:
+    'must be an SSM parameter name such as "/aws/service/canonical/ubuntu/server/24.04/stable/current/amd64/hvm/ebs-gp3/ami-id" (letters, digits and _.-, levels separated by "/")',
+  subnetId: 'must be a subnet id such as "subnet-0123456789abcdef0" ("subnet-" and 8 or 17 lowercase hex digits)',
+  securityGroupIds: `each must be a security group id such as "sg-0123456789abcdef0" ("sg-" and 8 or 17 lowercase hex digits); at most ${MAX_SECURITY_GROUPS}`,
   amiNameFilter: "must be 1 to 128 characters of letters, digits, spaces and ()[]./'@_-, with * and ? as wildcards",
   instanceName: "must be 1 to 256 letters, digits, spaces or _.:/=+-@",
   bucket:
@@ -529,6 +571,47 @@ function readTrustAndSession(r: Reader, trustedPrincipalArns: readonly string[])
   };
 }
 
+/** Where the instance's image comes from, checked for settings that contradict each other. */
+type ImageSettings = Pick<
+  InstanceSettings,
+  "amiOwners" | "amiNameFilter" | "amiId" | "amiSsmParameter" | "replaceOnNewAmi"
+>;
+
+/** Reads the image settings: an explicit `amiId`, an SSM parameter, or the owner and name lookup. */
+function readImage(r: Reader): ImageSettings {
+  const amiOwners = r.list("amiOwners", new RegExp(`^(?:\\d{12}|${AMI_OWNER_ALIASES.join("|")})$`), ALLOWED.amiOwners);
+  if (amiOwners !== undefined && amiOwners.length === 0) {
+    // An empty list would otherwise reach the instance construct and fail there, after validation.
+    r.fail("amiOwners", `must name at least one owner; ${ALLOWED.amiOwners}`);
+  }
+  const amiNameFilter = r.string("amiNameFilter", AMI_FILTER_RE, ALLOWED.amiNameFilter);
+  const amiId = r.string("amiId", AMI_ID_RE, ALLOWED.amiId);
+  const amiSsmParameter = r.string("amiSsmParameter", SSM_PARAMETER_RE, ALLOWED.amiSsmParameter);
+  const replaceOnNewAmi = r.bool("replaceOnNewAmi") ?? false;
+  if (r.has("amiId") && r.has("amiSsmParameter")) {
+    r.fail("amiSsmParameter", "amiId is set too; set one of amiId, amiSsmParameter or the amiNameFilter lookup");
+  } else if (r.has("amiId")) {
+    for (const key of ["amiNameFilter", "amiOwners"] as const) {
+      if (r.has(key)) r.fail(key, "it applies to the image lookup, and amiId names the image; remove one of them");
+    }
+    if (replaceOnNewAmi) {
+      r.fail(
+        "replaceOnNewAmi",
+        "it applies to an image lookup; with amiId a changed amiId always replaces the instance",
+      );
+    }
+  } else if (r.has("amiSsmParameter") && r.has("amiNameFilter")) {
+    r.fail("amiNameFilter", "amiSsmParameter is set too: the parameter names the image; remove one of them");
+  }
+  return {
+    amiOwners: amiOwners ?? DEFAULTS.amiOwners,
+    amiNameFilter: amiNameFilter ?? DEFAULTS.amiNameFilter,
+    amiId,
+    amiSsmParameter,
+    replaceOnNewAmi,
+  };
+}
+
 /** Parses the settings of one iam/ec2 pair. */
 function readDeployment(r: Reader): DeploymentSettings {
   const requireMfa = r.bool("requireMfa") ?? false;
@@ -547,10 +630,11 @@ function readDeployment(r: Reader): DeploymentSettings {
     r.fail("managedPolicyArns", `${show(twice[0])} is attached already by permissions "ec2-full-access"; remove it`);
   }
   const instanceName = r.string("instanceName", /^[\p{L}\p{Z}\p{N}_.:/=+@-]{1,256}$/u, ALLOWED.instanceName);
-  const amiOwners = r.list("amiOwners", new RegExp(`^(?:\\d{12}|${AMI_OWNER_ALIASES.join("|")})$`), ALLOWED.amiOwners);
-  if (amiOwners !== undefined && amiOwners.length === 0) {
-    // An empty list would otherwise reach the instance construct and fail there, after validation.
-    r.fail("amiOwners", `must name at least one owner; ${ALLOWED.amiOwners}`);
+  const image = readImage(r);
+  const subnetId = r.string("subnetId", SUBNET_ID_RE, ALLOWED.subnetId);
+  const securityGroupIds = r.list("securityGroupIds", SECURITY_GROUP_ID_RE, ALLOWED.securityGroupIds) ?? [];
+  if (securityGroupIds.length > MAX_SECURITY_GROUPS) {
+    r.fail("securityGroupIds", `names ${securityGroupIds.length}; ${ALLOWED.securityGroupIds}`);
   }
   // Read in the order of the settings table, so that problems are reported in that order.
   const region = r.string("region", REGION_RE, ALLOWED.region) ?? DEFAULTS.region;
@@ -585,11 +669,13 @@ function readDeployment(r: Reader): DeploymentSettings {
       permissions,
       managedPolicyArns,
     },
+    roleReadyTimeoutSeconds: r.int("roleReadyTimeoutSeconds", 0, 3600) ?? DEFAULTS.roleReadyTimeoutSeconds,
     instance: {
       type: r.string("instanceType", INSTANCE_TYPE_RE, ALLOWED.instanceType) ?? DEFAULTS.instanceType,
       name: instanceName ?? DEFAULTS.instanceName,
-      amiOwners: amiOwners ?? DEFAULTS.amiOwners,
-      amiNameFilter: r.string("amiNameFilter", AMI_FILTER_RE, ALLOWED.amiNameFilter) ?? DEFAULTS.amiNameFilter,
+      ...image,
+      subnetId,
+      securityGroupIds,
       associatePublicIpAddress: r.bool("associatePublicIpAddress") ?? false,
       rootVolumeSizeGib: r.int("rootVolumeSizeGib", 1, 16384) ?? DEFAULTS.rootVolumeSizeGib,
     },
@@ -681,7 +767,42 @@ function readTargets(r: Reader, raw: RawSettings, problems: string[]): TargetSet
     problems.push(...tr.problems);
     targets.push({ name, ...d });
   });
+  // Only between targets that are valid otherwise: a bad value's defaults would collide too.
+  if (problems.length === 0) problems.push(...nameCollisions(targets, r.from("targets")));
   return targets;
+}
+
+/**
+ * Targets that would create the same IAM role (and least-privilege policy) in one account. IAM
+ * names are unique per account whatever the path, and case-insensitive: the second deploy would
+ * fail with EntityAlreadyExists. Two targets are taken to share an account when both name the
+ * same destinationAccountId, or, unless both name different ones, the same destinationProfile.
+ */
+function nameCollisions(targets: readonly TargetSettings[], from: string): string[] {
+  const problems: string[] = [];
+  targets.forEach((b, j) => {
+    const i = targets.findIndex(
+      (a, k) => k < j && sameAccount(a, b) && a.role.name.toLowerCase() === b.role.name.toLowerCase(),
+    );
+    if (i < 0) return;
+    const a = targets[i];
+    const where =
+      a.destinationAccountId !== undefined && a.destinationAccountId === b.destinationAccountId
+        ? `account ${a.destinationAccountId}`
+        : `the account of profile ${show(a.destinationProfile)}`;
+    problems.push(
+      `targets[${j}] ("${b.name}") and targets[${i}] ("${a.name}") (${from}) both create the IAM role ${show(b.role.name)} ` +
+        `and policy "${b.role.name}-ec2-deployer" in ${where}; IAM names are unique in an account: give one of them another roleName`,
+    );
+  });
+  return problems;
+}
+
+function sameAccount(a: DeploymentSettings, b: DeploymentSettings): boolean {
+  if (a.destinationAccountId !== undefined && b.destinationAccountId !== undefined) {
+    return a.destinationAccountId === b.destinationAccountId;
+  }
+  return a.destinationProfile === b.destinationProfile;
 }
 
 function gather(sources: ConfigSources): RawSettings {

@@ -4,6 +4,8 @@ import { configFrom, Context, DESTINATION_ACCOUNT, exactly, PROJECT_DIR, SOURCE_
 const ALLOWED_PROFILE =
   "must be 1 to 64 letters, digits or _.+@- (a shared-credentials profile name), starting with a letter or digit";
 const ALLOWED_REGION = 'must be an AWS region name such as "us-east-1" or "eu-central-1"';
+const ALLOWED_SECURITY_GROUPS =
+  'each must be a security group id such as "sg-0123456789abcdef0" ("sg-" and 8 or 17 lowercase hex digits); at most 16';
 const ALLOWED_ACCOUNT = "must be an AWS account id of exactly 12 digits";
 const ALLOWED_POLICY_ARN = 'must be an IAM policy ARN such as "arn:aws:iam::aws:policy/ReadOnlyAccess"';
 const ALLOWED_PRINCIPAL_ARN =
@@ -47,10 +49,16 @@ describe("loadConfig", () => {
           type: "t2.micro",
           name: "cross-account-instance",
           amiOwners: [CANONICAL_ACCOUNT_ID],
-          amiNameFilter: "ubuntu/images/hvm-ssd/ubuntu-*-amd64-server-*",
+          amiNameFilter: "ubuntu/images/hvm-ssd-gp3/ubuntu-noble-24.04-amd64-server-*",
+          amiId: undefined,
+          amiSsmParameter: undefined,
+          replaceOnNewAmi: false,
+          subnetId: undefined,
+          securityGroupIds: [],
           associatePublicIpAddress: false,
           rootVolumeSizeGib: 8,
         },
+        roleReadyTimeoutSeconds: 120,
         tags: {},
         state: {
           backend: "local",
@@ -271,6 +279,12 @@ describe("loadConfig", () => {
         message: `permissionsBoundaryArn (context "permissionsBoundaryArn") is "Boundary"; it ${ALLOWED_POLICY_ARN}`,
       },
       {
+        key: "roleReadyTimeoutSeconds",
+        value: 3601,
+        message:
+          'roleReadyTimeoutSeconds (context "roleReadyTimeoutSeconds") is 3601; must be a whole number from 0 to 3600',
+      },
+      {
         key: "instanceType",
         value: "micro",
         message:
@@ -293,6 +307,35 @@ describe("loadConfig", () => {
         value: "ubuntu;reboot",
         message:
           'amiNameFilter (context "amiNameFilter") is "ubuntu;reboot"; must be 1 to 128 characters of letters, digits, spaces and ()[]./\'@_-, with * and ? as wildcards',
+      },
+      {
+        key: "amiId",
+        value: "ami-12345",
+        message:
+          'amiId (context "amiId") is "ami-12345"; must be an AMI id such as "ami-0123456789abcdef0" ("ami-" and 8 or 17 lowercase hex digits)',
+      },
+      {
+        key: "amiSsmParameter",
+        value: "/aws/service/ubuntu ami",
+        message:
+          'amiSsmParameter (context "amiSsmParameter") is "/aws/service/ubuntu ami"; must be an SSM parameter name such as "/aws/service/canonical/ubuntu/server/24.04/stable/current/amd64/hvm/ebs-gp3/ami-id" (letters, digits and _.-, levels separated by "/")',
+      },
+      {
+        key: "replaceOnNewAmi",
+        value: "yes",
+        message:
+          'replaceOnNewAmi (context "replaceOnNewAmi") is "yes"; allowed: true or false (environment: "true" or "false")',
+      },
+      {
+        key: "subnetId",
+        value: "subnet-XYZ",
+        message:
+          'subnetId (context "subnetId") is "subnet-XYZ"; must be a subnet id such as "subnet-0123456789abcdef0" ("subnet-" and 8 or 17 lowercase hex digits)',
+      },
+      {
+        key: "securityGroupIds",
+        value: ["sg-0123456789abcdef0", "default"],
+        message: `securityGroupIds (context "securityGroupIds") is ["sg-0123456789abcdef0","default"]; "default" not allowed; ${ALLOWED_SECURITY_GROUPS}`,
       },
       {
         key: "associatePublicIpAddress",
@@ -600,6 +643,116 @@ describe("loadConfig", () => {
 
       // THEN
       expect(config.role).toMatchObject({ requireMfa: true, mfaMaxAgeSeconds: 900 });
+    });
+  });
+
+  describe("landing-zone settings: network, image, role readiness", () => {
+    it("reads the network and image settings", () => {
+      // WHEN
+      const config = configFrom(
+        {},
+        {
+          SUBNET_ID: "subnet-0123456789abcdef0",
+          SECURITY_GROUP_IDS: "sg-0123456789abcdef0, sg-89abcdef",
+          AMI_SSM_PARAMETER: "/aws/service/canonical/ubuntu/server/24.04/stable/current/amd64/hvm/ebs-gp3/ami-id",
+          REPLACE_ON_NEW_AMI: "true",
+          ROLE_READY_TIMEOUT_SECONDS: "0",
+        },
+      );
+
+      // THEN
+      expect(config.instance).toMatchObject({
+        subnetId: "subnet-0123456789abcdef0",
+        securityGroupIds: ["sg-0123456789abcdef0", "sg-89abcdef"],
+        amiSsmParameter: "/aws/service/canonical/ubuntu/server/24.04/stable/current/amd64/hvm/ebs-gp3/ami-id",
+        amiId: undefined,
+        replaceOnNewAmi: true,
+      });
+      expect(config.roleReadyTimeoutSeconds).toBe(0);
+    });
+
+    it("takes an explicit AMI id with the default lookup settings left alone", () => {
+      const config = configFrom({ amiId: "ami-0123456789abcdef0" });
+      expect(config.instance.amiId).toBe("ami-0123456789abcdef0");
+      expect(config.instance.replaceOnNewAmi).toBe(false);
+    });
+
+    it.each([
+      [
+        "amiId and amiSsmParameter",
+        { amiId: "ami-01234567", amiSsmParameter: "/my/ami" },
+        'amiSsmParameter (context "amiSsmParameter") is "/my/ami"; amiId is set too; set one of amiId, amiSsmParameter or the amiNameFilter lookup',
+      ],
+      [
+        "amiId and amiNameFilter",
+        { amiId: "ami-01234567", amiNameFilter: "my-image-*" },
+        'amiNameFilter (context "amiNameFilter") is "my-image-*"; it applies to the image lookup, and amiId names the image; remove one of them',
+      ],
+      [
+        "amiId and amiOwners",
+        { amiId: "ami-01234567", amiOwners: ["self"] },
+        'amiOwners (context "amiOwners") is ["self"]; it applies to the image lookup, and amiId names the image; remove one of them',
+      ],
+      [
+        "amiId and replaceOnNewAmi",
+        { amiId: "ami-01234567", replaceOnNewAmi: true },
+        'replaceOnNewAmi (context "replaceOnNewAmi") is true; it applies to an image lookup; with amiId a changed amiId always replaces the instance',
+      ],
+      [
+        "amiSsmParameter and amiNameFilter",
+        { amiSsmParameter: "/my/ami", amiNameFilter: "my-image-*" },
+        'amiNameFilter (context "amiNameFilter") is "my-image-*"; amiSsmParameter is set too: the parameter names the image; remove one of them',
+      ],
+    ])("refuses %s together, naming both", (_, context, message) => {
+      expect(() => configFrom(context)).toThrow(exactly(`Invalid setting: ${message}`));
+    });
+
+    it("allows amiOwners with amiSsmParameter: the launch permission names the owner", () => {
+      const config = configFrom({ amiSsmParameter: "/my/ami", amiOwners: ["amazon"] });
+      expect(config.instance).toMatchObject({ amiSsmParameter: "/my/ami", amiOwners: ["amazon"] });
+    });
+
+    it("refuses more security groups than a network interface takes", () => {
+      const ids = Array.from({ length: 17 }, (_, i) => `sg-${(0x10000000 + i).toString(16)}`);
+      expect(() => configFrom({ securityGroupIds: ids })).toThrow(
+        exactly(
+          `Invalid setting: securityGroupIds (context "securityGroupIds") is ${JSON.stringify(ids)}; names 17; ${ALLOWED_SECURITY_GROUPS}`,
+        ),
+      );
+    });
+
+    it.each([
+      "/aws/service/canonical/ubuntu/server/24.04/stable/current/amd64/hvm/ebs-gp3/ami-id",
+      "golden-ami",
+      "/a.b/c_d-e",
+    ])("accepts the SSM parameter name %s", (name) => {
+      expect(configFrom({ amiSsmParameter: name }).instance.amiSsmParameter).toBe(name);
+    });
+
+    it.each(["/", "/aws//service", "aws/service/", `/${"a".repeat(2048)}`])(
+      "refuses the SSM parameter name %s",
+      (name) => {
+        expect(() => configFrom({ amiSsmParameter: name })).toThrow(/^Invalid setting: amiSsmParameter /);
+      },
+    );
+
+    it.each(["ami-0123456789abcdef0", "ami-01234567"])("accepts the AMI id %s", (id) => {
+      expect(configFrom({ amiId: id }).instance.amiId).toBe(id);
+    });
+
+    it.each(["ami-0123456789ABCDEF0", "ami-0123456789abcdef", "image-01234567"])("refuses the AMI id %s", (id) => {
+      expect(() => configFrom({ amiId: id })).toThrow(/^Invalid setting: amiId /);
+    });
+
+    it("lets a target set its own subnet and image", () => {
+      const config = configFrom({
+        targets: [
+          { name: "dev", destinationProfile: "dev", subnetId: "subnet-01234567", amiId: "ami-01234567" },
+          { name: "prod", destinationProfile: "prod", securityGroupIds: ["sg-01234567"], replaceOnNewAmi: true },
+        ],
+      });
+      expect(config.targets[0].instance).toMatchObject({ subnetId: "subnet-01234567", amiId: "ami-01234567" });
+      expect(config.targets[1].instance).toMatchObject({ securityGroupIds: ["sg-01234567"], replaceOnNewAmi: true });
     });
   });
 
@@ -928,6 +1081,47 @@ describe("loadConfig", () => {
           'Invalid setting: targets[0].mfaMaxAgeSeconds (context "mfaMaxAgeSeconds") is 900; it only applies with requireMfa=true; set requireMfa or remove mfaMaxAgeSeconds',
         ),
       );
+    });
+
+    it.each([
+      ["the same profile", [{ name: "blue" }, { name: "green" }], 'the account of profile "destination"'],
+      [
+        "the same account id behind different profiles",
+        [
+          { name: "blue", destinationProfile: "a", destinationAccountId: "222222222222" },
+          { name: "green", destinationProfile: "b", destinationAccountId: "222222222222" },
+        ],
+        "account 222222222222",
+      ],
+      [
+        "role names that differ only in case",
+        [
+          { name: "blue", roleName: "Deployer" },
+          { name: "green", roleName: "deployer" },
+        ],
+        'the account of profile "destination"',
+      ],
+    ])("refuses two targets that create the same IAM names in one account: %s", (_, targets, where) => {
+      const [a, b] = targets as { name: string; roleName?: string }[];
+      const role = b.roleName ?? "cdktf-assume-role-ec2";
+      expect(() => configFrom({ targets })).toThrow(
+        exactly(
+          `Invalid setting: targets[1] ("${b.name}") and targets[0] ("${a.name}") (context "targets") both create the IAM role "${role}" ` +
+            `and policy "${role}-ec2-deployer" in ${where}; IAM names are unique in an account: give one of them another roleName`,
+        ),
+      );
+    });
+
+    it("allows the same role name in different accounts, also through one profile name with different account ids", () => {
+      const config = configFrom({
+        targets: [
+          { name: "blue", destinationAccountId: "222222222222" },
+          { name: "green", destinationAccountId: "333333333333" },
+          { name: "red", destinationProfile: "red" },
+          { name: "pink", destinationProfile: "red", roleName: "other" },
+        ],
+      });
+      expect(config.targets.map((t) => t.name)).toEqual(["blue", "green", "red", "pink"]);
     });
 
     it("reports top-level problems before looking at the targets", () => {

@@ -161,6 +161,33 @@ describe("Ec2DeployerPolicy", () => {
       });
     });
 
+    it("launches only the configured image, whoever owns it, when the image is given by id", () => {
+      const stack = policyIn({ amiId: "ami-0123456789abcdef0" });
+      const partition = onlyBlock(stackJson(stack), "data", DataAwsPartition.tfResourceType).id;
+      expect(statements(stack).RunInstancesImage).toEqual({
+        sid: "RunInstancesImage",
+        effect: "Allow",
+        actions: ["ec2:RunInstances"],
+        resources: [`arn:\${data.aws_partition.${partition}.partition}:ec2:eu-west-1::image/ami-0123456789abcdef0`],
+        condition: [IN_REGION],
+      });
+    });
+
+    it("launches into the configured subnet and security groups only, in whichever account owns them (shared VPCs)", () => {
+      const stack = policyIn({ subnetId: "subnet-01234567", securityGroupIds: ["sg-01234567", "sg-89abcdef"] });
+      const partition = onlyBlock(stackJson(stack), "data", DataAwsPartition.tfResourceType).id;
+      const arn = (resource: string): string =>
+        `arn:\${data.aws_partition.${partition}.partition}:ec2:eu-west-1:*:${resource}`;
+      expect(statements(stack).RunInstancesSubnet).toMatchObject({
+        resources: [arn("subnet/subnet-01234567")],
+        condition: [IN_REGION],
+      });
+      expect(statements(stack).RunInstancesSecurityGroup).toMatchObject({
+        resources: [arn("security-group/sg-01234567"), arn("security-group/sg-89abcdef")],
+        condition: [IN_REGION],
+      });
+    });
+
     it("uses subnets and security groups of its own account and region only", () => {
       const stack = policyIn();
       expect(statements(stack).RunInstancesSubnet).toMatchObject({
@@ -169,6 +196,37 @@ describe("Ec2DeployerPolicy", () => {
       });
       expect(statements(stack).RunInstancesSecurityGroup).toMatchObject({
         resources: [ec2Arn(stack, "security-group/*")],
+        condition: [IN_REGION],
+      });
+    });
+  });
+
+  describe("image parameter", () => {
+    it("grants no SSM permission without an image parameter", () => {
+      expect(Object.keys(statements(policyIn()))).not.toContain("ReadImageParameter");
+    });
+
+    it.each([
+      [
+        "a public parameter, which belongs to no account",
+        "/aws/service/canonical/ubuntu/server/24.04/stable/current/amd64/hvm/ebs-gp3/ami-id",
+        false,
+      ],
+      ["a parameter of the account", "/golden/ami-id", true],
+      ["a parameter named without a leading slash", "golden-ami", true],
+    ])("reads only the configured image parameter: %s", (_, name, ownAccount) => {
+      const stack = policyIn({ amiSsmParameter: name });
+      const json = stackJson(stack);
+      const partition = onlyBlock(json, "data", DataAwsPartition.tfResourceType).id;
+      const identity = onlyBlock(json, "data", DataAwsCallerIdentity.tfResourceType).id;
+      const account = ownAccount ? `\${data.aws_caller_identity.${identity}.account_id}` : "";
+      expect(statements(stack).ReadImageParameter).toEqual({
+        sid: "ReadImageParameter",
+        effect: "Allow",
+        actions: ["ssm:GetParameter"],
+        resources: [
+          `arn:\${data.aws_partition.${partition}.partition}:ssm:eu-west-1:${account}:parameter/${name.replace(/^\//, "")}`,
+        ],
         condition: [IN_REGION],
       });
     });

@@ -190,16 +190,47 @@ describe("Ec2Stack", () => {
       );
     });
 
-    it("runs the newest Ubuntu AMI from Canonical by default", () => {
+    it("runs the newest build of Canonical's Ubuntu 24.04 LTS on gp3 by default, never another release", () => {
       expect(ec2Stack().synth).toHaveDataSourceWithProperties(DataAwsAmi, {
         provider: "aws",
         most_recent: true,
         owners: ["099720109477"],
         filter: [
-          { name: "name", values: ["ubuntu/images/hvm-ssd/ubuntu-*-amd64-server-*"] },
+          { name: "name", values: ["ubuntu/images/hvm-ssd-gp3/ubuntu-noble-24.04-amd64-server-*"] },
           { name: "virtualization-type", values: ["hvm"] },
         ],
       });
+    });
+
+    it("keeps the running instance's image when the lookup finds a newer one, unless replaceOnNewAmi", () => {
+      expect(ec2Stack().synth).toHaveResourceWithProperties(Instance, { lifecycle: { ignore_changes: ["ami"] } });
+      const replacing = ec2Stack({ replaceOnNewAmi: true }).json;
+      expect(onlyBlock(replacing, "resource", Instance.tfResourceType).block.lifecycle).toBeUndefined();
+    });
+
+    it("names the account and region in the message of a failed default-subnet lookup", () => {
+      const json = ec2Stack({ region: "eu-west-1" }).json;
+      const subnets = onlyBlock(json, "data", "aws_subnets").block as {
+        lifecycle: { postcondition: { error_message: string }[] };
+      };
+      expect(subnets.lifecycle.postcondition[0].error_message).toBe(
+        "There is no default subnet in account ${data.aws_caller_identity.AssumedIdentity.account_id} region eu-west-1 " +
+          "in an availability zone that offers t2.micro: the account has no default VPC (landing zones delete it), " +
+          "or its default subnets are elsewhere. Set the subnetId setting to a subnet of your VPC.",
+      );
+    });
+
+    it("launches into the configured subnet with the configured security groups, without the default lookups", () => {
+      const json = ec2Stack({
+        subnetId: "subnet-0123456789abcdef0",
+        securityGroupIds: ["sg-01234567", "sg-89abcdef"],
+      }).json;
+      expect(onlyBlock(json, "resource", Instance.tfResourceType).block).toMatchObject({
+        subnet_id: "subnet-0123456789abcdef0",
+        vpc_security_group_ids: ["sg-01234567", "sg-89abcdef"],
+      });
+      expect(json.data?.aws_subnets).toBeUndefined();
+      expect(json.data?.aws_ec2_instance_type_offerings).toBeUndefined();
     });
 
     it("looks the AMI up with the configured owners and name filter", () => {

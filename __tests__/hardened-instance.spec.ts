@@ -1,5 +1,7 @@
 import { TerraformStack, Testing } from "cdktf";
 import { DataAwsAmi } from "@cdktf/provider-aws/lib/data-aws-ami";
+import { DataAwsEc2InstanceTypeOfferings } from "@cdktf/provider-aws/lib/data-aws-ec2-instance-type-offerings";
+import { DataAwsSsmParameter } from "@cdktf/provider-aws/lib/data-aws-ssm-parameter";
 import { DataAwsSubnets } from "@cdktf/provider-aws/lib/data-aws-subnets";
 import { Instance } from "@cdktf/provider-aws/lib/instance";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
@@ -75,29 +77,136 @@ describe("HardenedInstance", () => {
     expect(Testing.synth(stack)).toHaveResourceWithProperties(Instance, { ami: `\${data.aws_ami.${ami.id}.id}` });
   });
 
-  it("runs in the first default subnet by default, failing the plan if there is none", () => {
+  it("runs in the first default subnet of a zone that offers the type by default, failing the plan if there is none", () => {
     // WHEN
     const stack = instanceIn();
 
     // THEN
-    const subnets = onlyBlock(stackJson(stack), "data", DataAwsSubnets.tfResourceType);
-    expect(subnets.block).toMatchObject({
+    const json = stackJson(stack);
+    const offerings = onlyBlock(json, "data", DataAwsEc2InstanceTypeOfferings.tfResourceType);
+    expect(offerings.block).toEqual({
       provider: "aws",
-      filter: [{ name: "default-for-az", values: ["true"] }],
-      lifecycle: { postcondition: [expect.objectContaining({ condition: "${length(self.ids) > 0}" })] },
+      location_type: "availability-zone",
+      filter: [{ name: "instance-type", values: ["t3.micro"] }],
+      lifecycle: {
+        postcondition: [
+          {
+            condition: "${length(self.locations) > 0}",
+            error_message:
+              "No availability zone offers the instance type t3.micro: set the instanceType setting to a type the region offers.",
+          },
+        ],
+      },
+    });
+    const subnets = onlyBlock(json, "data", DataAwsSubnets.tfResourceType);
+    expect(subnets.block).toEqual({
+      provider: "aws",
+      filter: [
+        { name: "default-for-az", values: ["true"] },
+        {
+          name: "availability-zone",
+          values: `\${data.aws_ec2_instance_type_offerings.${offerings.id}.locations}`,
+        },
+      ],
+      lifecycle: {
+        postcondition: [
+          {
+            condition: "${length(self.ids) > 0}",
+            error_message:
+              "There is no default subnet in an availability zone that offers t3.micro: the account has no default VPC " +
+              "(landing zones delete it), or its default subnets are elsewhere. Set the subnetId setting to a subnet of your VPC.",
+          },
+        ],
+      },
     });
     expect(Testing.synth(stack)).toHaveResourceWithProperties(Instance, {
       subnet_id: `\${element(sort(data.aws_subnets.${subnets.id}.ids), 0)}`,
     });
   });
 
-  it("runs in the given subnet without looking up the default ones", () => {
+  it("names the account and region in the placement messages when told them", () => {
+    // WHEN
+    const json = stackJson(instanceIn({ placementContext: { region: "eu-west-1", accountId: "222222222222" } }));
+
+    // THEN
+    const messages = [DataAwsEc2InstanceTypeOfferings.tfResourceType, DataAwsSubnets.tfResourceType].map(
+      (type) =>
+        (onlyBlock(json, "data", type).block as { lifecycle: { postcondition: { error_message: string }[] } }).lifecycle
+          .postcondition[0].error_message,
+    );
+    expect(messages[0]).toContain("No availability zone in account 222222222222 region eu-west-1 offers");
+    expect(messages[1]).toContain("There is no default subnet in account 222222222222 region eu-west-1 in");
+  });
+
+  it("runs in the given subnet without looking up the default ones or the type's zones", () => {
     // WHEN
     const stack = instanceIn({ subnetId: "subnet-0123456789abcdef0" });
 
     // THEN
     expect(blocksOf(stackJson(stack), "data", DataAwsSubnets.tfResourceType)).toEqual({});
+    expect(blocksOf(stackJson(stack), "data", DataAwsEc2InstanceTypeOfferings.tfResourceType)).toEqual({});
     expect(Testing.synth(stack)).toHaveResourceWithProperties(Instance, { subnet_id: "subnet-0123456789abcdef0" });
+  });
+
+  it("uses the default security group unless given some", () => {
+    expect(onlyBlock(stackJson(instanceIn()), "resource", Instance.tfResourceType).block).not.toHaveProperty(
+      "vpc_security_group_ids",
+    );
+    expect(
+      onlyBlock(stackJson(instanceIn({ securityGroupIds: [] })), "resource", Instance.tfResourceType).block,
+    ).not.toHaveProperty("vpc_security_group_ids");
+    expect(Testing.synth(instanceIn({ securityGroupIds: ["sg-01234567"] }))).toHaveResourceWithProperties(Instance, {
+      vpc_security_group_ids: ["sg-01234567"],
+    });
+  });
+
+  describe("image", () => {
+    it("keeps the image a lookup found at launch: a newer one does not replace the instance", () => {
+      const instance = onlyBlock(stackJson(instanceIn()), "resource", Instance.tfResourceType).block;
+      expect(instance.lifecycle).toEqual({ ignore_changes: ["ami"] });
+    });
+
+    it("replaces the instance with a newer image only when asked", () => {
+      const instance = onlyBlock(stackJson(instanceIn({ replaceOnNewAmi: true })), "resource", Instance.tfResourceType);
+      expect(instance.block).not.toHaveProperty("lifecycle");
+    });
+
+    it("runs a given AMI id without a lookup, and replaces the instance when the id changes", () => {
+      // WHEN
+      const json = stackJson(instanceIn({ amiId: "ami-0123456789abcdef0" }));
+
+      // THEN
+      expect(blocksOf(json, "data", DataAwsAmi.tfResourceType)).toEqual({});
+      expect(blocksOf(json, "data", DataAwsSsmParameter.tfResourceType)).toEqual({});
+      const instance = onlyBlock(json, "resource", Instance.tfResourceType).block;
+      expect(instance.ami).toBe("ami-0123456789abcdef0");
+      expect(instance).not.toHaveProperty("lifecycle");
+    });
+
+    it("reads the AMI id from an SSM parameter, in plain text, keeping the image unless asked", () => {
+      // WHEN
+      const name = "/aws/service/canonical/ubuntu/server/24.04/stable/current/amd64/hvm/ebs-gp3/ami-id";
+      const json = stackJson(instanceIn({ amiSsmParameter: name }));
+
+      // THEN
+      expect(blocksOf(json, "data", DataAwsAmi.tfResourceType)).toEqual({});
+      const parameter = onlyBlock(json, "data", DataAwsSsmParameter.tfResourceType);
+      expect(parameter.block).toEqual({ provider: "aws", name });
+      const instance = onlyBlock(json, "resource", Instance.tfResourceType).block;
+      expect(instance.ami).toBe(`\${data.aws_ssm_parameter.${parameter.id}.insecure_value}`);
+      expect(instance.lifecycle).toEqual({ ignore_changes: ["ami"] });
+    });
+
+    it("refuses an AMI id and an SSM parameter together", () => {
+      expect(() => instanceIn({ amiId: "ami-01234567", amiSsmParameter: "/my/ami" })).toThrow(
+        exactly("amiId and amiSsmParameter are both given: the image comes from one of them"),
+      );
+    });
+
+    it("needs no AMI owner with an AMI id or an SSM parameter", () => {
+      expect(() => instanceIn({ amiOwners: [], amiId: "ami-01234567" })).not.toThrow();
+      expect(() => instanceIn({ amiOwners: [], amiSsmParameter: "/my/ami" })).not.toThrow();
+    });
   });
 
   it("tags the instance with its name and the given tags", () => {

@@ -6,6 +6,7 @@ import { IamPolicy } from "@cdktf/provider-aws/lib/iam-policy";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
+import { WAIT_UNTIL_ASSUMABLE_SCRIPT } from "../constructs/role-ready-wait";
 import {
   Block,
   blocksOf,
@@ -14,7 +15,6 @@ import {
   normaliseStatePaths,
   onlyBlock,
   SOURCE_ACCOUNT,
-  stackJson,
   StackJson,
   STATE_DIR_PLACEHOLDER,
   synthPair,
@@ -228,6 +228,67 @@ describe("IamStack", () => {
     });
   });
 
+  describe("readiness", () => {
+    /** The local-exec provisioner of the one wait resource. */
+    const waitOf = (json: StackJson) => {
+      const wait = onlyBlock(json, "resource", "terraform_data").block;
+      const exec = (
+        wait.provisioner as { "local-exec": { command: string; environment: Record<string, string> } }[]
+      )[0]["local-exec"];
+      return { wait, exec };
+    };
+
+    it("waits, after the role and its permissions, until the source profile can assume the role", () => {
+      // WHEN
+      const { json } = iamStack();
+
+      // THEN
+      const role = onlyBlock(json, "resource", IamRole.tfResourceType).id;
+      const attachments = onlyBlock(json, "resource", IamRolePolicyAttachment.tfResourceType).id;
+      const trust = Object.entries(blocksOf(json, "data", DataAwsIamPolicyDocument.tfResourceType)).find(([id]) =>
+        id.includes("TrustPolicy"),
+      )![0];
+      const { wait, exec } = waitOf(json);
+      expect(wait.depends_on).toEqual([`aws_iam_role_policy_attachment.${attachments}`]);
+      expect(wait.triggers_replace).toEqual({
+        roleArn: `\${aws_iam_role.${role}.arn}`,
+        trustPolicy: `\${data.aws_iam_policy_document.${trust}.json}`,
+      });
+      expect(exec.command).toBe(`node ${JSON.stringify(WAIT_UNTIL_ASSUMABLE_SCRIPT)}`);
+      expect(exec.environment).toEqual({
+        WAIT_ROLE_ARN: `\${aws_iam_role.${role}.arn}`,
+        WAIT_PROFILE: "source",
+        WAIT_REGION: "us-east-1",
+        WAIT_TIMEOUT_SECONDS: "120",
+      });
+    });
+
+    it("opens the session ec2-stack opens: profile, external id, source identity, tags, and the configured timeout", () => {
+      const { json } = iamStack({
+        sourceProfile: "ci",
+        region: "eu-west-1",
+        externalId: "tenant-42",
+        sourceIdentity: "alice",
+        sessionTags: { team: "platform" },
+        roleReadyTimeoutSeconds: 600,
+      });
+      expect(waitOf(json).exec.environment).toEqual(
+        expect.objectContaining({
+          WAIT_PROFILE: "ci",
+          WAIT_REGION: "eu-west-1",
+          WAIT_TIMEOUT_SECONDS: "600",
+          WAIT_EXTERNAL_ID: "tenant-42",
+          WAIT_SOURCE_IDENTITY: "alice",
+          WAIT_SESSION_TAGS: '{"team":"platform"}',
+        }),
+      );
+    });
+
+    it("does not wait with roleReadyTimeoutSeconds 0", () => {
+      expect(blocksOf(iamStack({ roleReadyTimeoutSeconds: 0 }).json, "resource", "terraform_data")).toEqual({});
+    });
+  });
+
   describe("permissions", () => {
     it("attaches AmazonEC2FullAccess by default, keyed by name, with the ARN built from the partition", () => {
       // WHEN
@@ -392,8 +453,14 @@ describe("IamStack", () => {
     const { iam, config } = synthPair();
 
     // THEN
-    const json = normaliseStatePaths(stackJson(iam), config.state.dir);
+    // The wait script's path is absolute too: the project's directory on this machine.
+    const synth = Testing.synth(iam).replaceAll(
+      JSON.stringify(JSON.stringify(WAIT_UNTIL_ASSUMABLE_SCRIPT)).slice(1, -1),
+      '\\"<project>/scripts/wait-until-assumable.js\\"',
+    );
+    const json = normaliseStatePaths(JSON.parse(synth), config.state.dir);
     expect(JSON.stringify(json)).toContain(`${STATE_DIR_PLACEHOLDER}/terraform.iam-stack.tfstate`);
+    expect(JSON.stringify(json)).toContain('node \\"<project>/scripts/wait-until-assumable.js\\"');
     expect(json).toMatchSnapshot();
   });
 });

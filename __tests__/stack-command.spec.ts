@@ -15,7 +15,7 @@ import {
 import { configFrom } from "./helpers";
 
 const SINGLE = stackPairs(configFrom());
-const TARGETS = stackPairs(configFrom({ targets: [{ name: "blue" }, { name: "green" }] }));
+const TARGETS = stackPairs(configFrom({ targets: [{ name: "blue" }, { name: "green", destinationProfile: "green" }] }));
 const EC2: StackSelection = { kind: "ec2", pairs: SINGLE };
 const IAM: StackSelection = { kind: "iam", pairs: SINGLE };
 

@@ -39,6 +39,29 @@ export interface Ec2DeployerPolicyProps {
    */
   readonly amiOwners: readonly string[];
   /**
+   * The one AMI the role may launch, by id: the policy then names that image instead of
+   * allowing every image of `amiOwners`.
+   * @default - any image of `amiOwners`
+   */
+  readonly amiId?: string;
+  /**
+   * An SSM parameter the role may read to find the AMI (`ssm:GetParameter` on that parameter
+   * only): public `/aws/service/...` parameters belong to no account, others to the policy's.
+   * @default - no SSM permission
+   */
+  readonly amiSsmParameter?: string;
+  /**
+   * The one subnet the role may launch into, in any account (a subnet shared from a network
+   * account has that account in its ARN; subnet ids are unique).
+   * @default - any subnet of the policy's account
+   */
+  readonly subnetId?: string;
+  /**
+   * The security groups the role may launch with, in any account.
+   * @default - any security group of the policy's account
+   */
+  readonly securityGroupIds?: readonly string[];
+  /**
    * Whether the instance's network interface gets a public IP address; the policy allows only
    * this choice (`ec2:AssociatePublicIpAddress`).
    * @default false
@@ -62,6 +85,7 @@ export interface Ec2DeployerPolicyProps {
  */
 export const EC2_DEPLOYER_READ_ACTIONS = [
   "ec2:DescribeImages",
+  "ec2:DescribeInstanceTypeOfferings",
   "ec2:DescribeSubnets",
   "ec2:DescribeInstances",
   "ec2:DescribeInstanceAttribute",
@@ -157,15 +181,29 @@ export class Ec2DeployerPolicy extends Construct {
         when("Bool", "ec2:AssociatePublicIpAddress", String(props.associatePublicIpAddress ?? false)),
       ),
       // Images belong to no account in their ARN; their owner is a condition.
+      props.amiId !== undefined
+        ? allow("RunInstancesImage", ["ec2:RunInstances"], [arn(`image/${props.amiId}`, "")])
+        : allow(
+            "RunInstancesImage",
+            ["ec2:RunInstances"],
+            [arn("image/*", "")],
+            when("StringEquals", "ec2:Owner", ...props.amiOwners.map((o) => (o === "self" ? account : o))),
+          ),
+      // Without a subnet setting: the default subnet and group of the policy's own account, in its
+      // region (no shared subnets). With one: that subnet or those groups only, in whichever
+      // account owns them (a shared VPC's subnets belong to the network account).
       allow(
-        "RunInstancesImage",
+        "RunInstancesSubnet",
         ["ec2:RunInstances"],
-        [arn("image/*", "")],
-        when("StringEquals", "ec2:Owner", ...props.amiOwners.map((o) => (o === "self" ? account : o))),
+        [props.subnetId !== undefined ? arn(`subnet/${props.subnetId}`, "*") : arn("subnet/*")],
       ),
-      // The subnet and security group of the policy's own account (no shared subnets), in its region.
-      allow("RunInstancesSubnet", ["ec2:RunInstances"], [arn("subnet/*")]),
-      allow("RunInstancesSecurityGroup", ["ec2:RunInstances"], [arn("security-group/*")]),
+      allow(
+        "RunInstancesSecurityGroup",
+        ["ec2:RunInstances"],
+        props.securityGroupIds !== undefined && props.securityGroupIds.length > 0
+          ? props.securityGroupIds.map((id) => arn(`security-group/${id}`, "*"))
+          : [arn("security-group/*")],
+      ),
       // Tags set by RunInstances are authorized as ec2:CreateTags too (tag on create).
       allow("TagOnLaunch", ["ec2:CreateTags"], [instances], when("StringEquals", "ec2:CreateAction", "RunInstances")),
       // Retagging: never the ManagedBy tag itself, and never "every tag" (DeleteTags without keys).
@@ -189,6 +227,17 @@ export class Ec2DeployerPolicy extends Construct {
         when("StringEqualsIfExists", "ec2:Attribute/HttpTokens", IMDSV2),
       ),
     ];
+    if (props.amiSsmParameter !== undefined) {
+      const name = props.amiSsmParameter.replace(/^\//, "");
+      const owner = name.startsWith("aws/service/") ? "" : account;
+      statements.push(
+        allow(
+          "ReadImageParameter",
+          ["ssm:GetParameter"],
+          [`arn:${partition}:ssm:${region}:${owner}:parameter/${name}`],
+        ),
+      );
+    }
     this.document = new DataAwsIamPolicyDocument(this, "Document", {
       provider: props.provider,
       statement: statements,

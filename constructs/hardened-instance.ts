@@ -1,6 +1,8 @@
 import { Construct } from "constructs";
 import { Fn, TerraformProvider, Token } from "cdktf";
 import { DataAwsAmi } from "@cdktf/provider-aws/lib/data-aws-ami";
+import { DataAwsEc2InstanceTypeOfferings } from "@cdktf/provider-aws/lib/data-aws-ec2-instance-type-offerings";
+import { DataAwsSsmParameter } from "@cdktf/provider-aws/lib/data-aws-ssm-parameter";
 import { DataAwsSubnets } from "@cdktf/provider-aws/lib/data-aws-subnets";
 import { Instance } from "@cdktf/provider-aws/lib/instance";
 
@@ -14,11 +16,41 @@ export interface HardenedInstanceProps {
   readonly amiOwners: readonly string[];
   /** Name filter of the AMI; the newest match is used. */
   readonly amiNameFilter: string;
+  /**
+   * The AMI, by id: no lookup, and `amiOwners` and `amiNameFilter` are not used.
+   * @default - the newest AMI of `amiOwners` that matches `amiNameFilter`
+   */
+  readonly amiId?: string;
+  /**
+   * An SSM parameter that holds the AMI id (e.g. one of the public `/aws/service/...` parameters
+   * in which AWS and Canonical publish their current images), instead of the name lookup.
+   * @default - the name lookup
+   */
+  readonly amiSsmParameter?: string;
+  /**
+   * Whether a newer image that the lookup (name filter or SSM parameter) finds replaces the
+   * running instance on the next deploy. Without it, the instance keeps the image it was launched
+   * from until it is replaced for another reason; an explicit `amiId` always replaces when it
+   * changes.
+   * @default false
+   */
+  readonly replaceOnNewAmi?: boolean;
+  /**
+   * Security groups of the instance.
+   * @default - the default security group of the subnet's VPC
+   */
+  readonly securityGroupIds?: readonly string[];
+  /**
+   * Region and account the instance runs in, for the message of a failed default-subnet lookup.
+   * @default - the message names neither
+   */
+  readonly placementContext?: { readonly region: string; readonly accountId: string };
   /** Value of the `Name` tag. */
   readonly name: string;
   /**
    * Subnet of the instance.
-   * @default - the first (by id) default subnet of the region's default VPC
+   * @default - the first (by id) default subnet of the region's default VPC in an availability
+   * zone that offers the instance type
    */
   readonly subnetId?: string;
   /**
@@ -39,14 +71,18 @@ export interface HardenedInstanceProps {
 }
 
 /**
- * An EC2 instance from the newest matching AMI, hardened by default: IMDSv2 only, an encrypted
+ * An EC2 instance from the newest matching AMI (or a given one), hardened by default: IMDSv2 only, an encrypted
  * root volume, and no public IP address unless asked for.
  */
 export class HardenedInstance extends Construct {
   /** The instance: the escape hatch for what these props do not cover. */
   public readonly resource: Instance;
-  /** The AMI lookup. */
-  public readonly ami: DataAwsAmi;
+  /** The AMI lookup by name, when neither `amiId` nor `amiSsmParameter` is given. */
+  public readonly ami?: DataAwsAmi;
+  /** The AMI's id, as the instance gets it. */
+  public readonly amiId: string;
+  /** The availability zones of the region that offer the instance type, without `subnetId`. */
+  public readonly offerings?: DataAwsEc2InstanceTypeOfferings;
   /** The subnet the instance runs in. */
   public readonly subnetId: string;
 
@@ -58,42 +94,51 @@ export class HardenedInstance extends Construct {
     ) {
       throw new Error(`instanceType "${props.instanceType}" must be an EC2 instance type such as "t2.micro"`);
     }
-    if (props.amiOwners.length === 0) {
+    if (props.amiId !== undefined && props.amiSsmParameter !== undefined) {
+      throw new Error("amiId and amiSsmParameter are both given: the image comes from one of them");
+    }
+    if (props.amiId === undefined && props.amiSsmParameter === undefined && props.amiOwners.length === 0) {
       throw new Error("amiOwners is empty: name at least one AMI owner, e.g. Canonical's 099720109477");
     }
-    this.ami = new DataAwsAmi(this, "Ami", {
-      provider: props.provider,
-      mostRecent: true,
-      owners: [...props.amiOwners],
-      filter: [
-        { name: "name", values: [props.amiNameFilter] },
-        { name: "virtualization-type", values: ["hvm"] },
-      ],
-    });
+    if (props.amiId !== undefined) {
+      this.amiId = props.amiId;
+    } else if (props.amiSsmParameter !== undefined) {
+      // insecure_value: an AMI id is no secret, and `value` would hide it in every plan.
+      this.amiId = new DataAwsSsmParameter(this, "AmiParameter", {
+        provider: props.provider,
+        name: props.amiSsmParameter,
+      }).insecureValue;
+    } else {
+      this.ami = new DataAwsAmi(this, "Ami", {
+        provider: props.provider,
+        mostRecent: true,
+        owners: [...props.amiOwners],
+        filter: [
+          { name: "name", values: [props.amiNameFilter] },
+          { name: "virtualization-type", values: ["hvm"] },
+        ],
+      });
+      this.amiId = this.ami.id;
+    }
     if (props.subnetId !== undefined) {
       this.subnetId = props.subnetId;
     } else {
-      const defaults = new DataAwsSubnets(this, "DefaultSubnets", {
-        provider: props.provider,
-        filter: [{ name: "default-for-az", values: ["true"] }],
-        lifecycle: {
-          postcondition: [
-            {
-              condition: "${length(self.ids) > 0}",
-              errorMessage: "The region has no default VPC with a default subnet: set the subnetId setting.",
-            },
-          ],
-        },
-      });
-      // Sorted, so that the choice is the same on every plan.
-      this.subnetId = Fn.element(Fn.sort(defaults.ids), 0);
+      this.offerings = offeringsOf(this, props);
+      this.subnetId = defaultSubnet(this, props, this.offerings);
     }
+    // A lookup may find a newer image on any plan; `ami` forces replacement, so without this a
+    // newly published image would replace the running instance on the next deploy.
+    const keepImage = props.amiId === undefined && !(props.replaceOnNewAmi ?? false);
     this.resource = new Instance(this, "Instance", {
       provider: props.provider,
-      ami: this.ami.id,
+      ami: this.amiId,
       // With an explicit subnet the provider sends associate_public_ip_address to EC2; without
       // one it leaves the choice to the default subnet, which assigns a public IP.
       subnetId: this.subnetId,
+      vpcSecurityGroupIds:
+        props.securityGroupIds !== undefined && props.securityGroupIds.length > 0
+          ? [...props.securityGroupIds]
+          : undefined,
       instanceType: props.instanceType,
       associatePublicIpAddress: props.associatePublicIpAddress ?? false,
       metadataOptions: {
@@ -103,6 +148,61 @@ export class HardenedInstance extends Construct {
       },
       rootBlockDevice: { encrypted: true, volumeType: "gp3", volumeSize: props.rootVolumeSizeGib ?? 8 },
       tags: { ...(props.tags ?? {}), Name: props.name },
+      lifecycle: keepImage ? { ignoreChanges: ["ami"] } : undefined,
     });
   }
+}
+
+/** " in account <id> region <name>", for the messages of the placement lookups. */
+function where(props: HardenedInstanceProps): string {
+  const context = props.placementContext;
+  return context ? ` in account ${context.accountId} region ${context.region}` : "";
+}
+
+/**
+ * The zones of the region that offer the instance type. Not every zone offers every type (and
+ * regions opened since 2019 offer no `t2`); none at all fails the plan with what to set.
+ */
+function offeringsOf(scope: Construct, props: HardenedInstanceProps): DataAwsEc2InstanceTypeOfferings {
+  return new DataAwsEc2InstanceTypeOfferings(scope, "TypeOfferings", {
+    provider: props.provider,
+    locationType: "availability-zone",
+    filter: [{ name: "instance-type", values: [props.instanceType] }],
+    lifecycle: {
+      postcondition: [
+        {
+          condition: "${length(self.locations) > 0}",
+          errorMessage: `No availability zone${where(props)} offers the instance type ${props.instanceType}: set the instanceType setting to a type the region offers.`,
+        },
+      ],
+    },
+  });
+}
+
+/** The first (by id) default subnet in a zone that offers the type; none fails the plan with what to set. */
+function defaultSubnet(
+  scope: Construct,
+  props: HardenedInstanceProps,
+  offerings: DataAwsEc2InstanceTypeOfferings,
+): string {
+  const defaults = new DataAwsSubnets(scope, "DefaultSubnets", {
+    provider: props.provider,
+    filter: [
+      { name: "default-for-az", values: ["true"] },
+      { name: "availability-zone", values: offerings.locations },
+    ],
+    lifecycle: {
+      postcondition: [
+        {
+          condition: "${length(self.ids) > 0}",
+          errorMessage:
+            `There is no default subnet${where(props)} in an availability zone that offers ${props.instanceType}: ` +
+            "the account has no default VPC (landing zones delete it), or its default subnets are elsewhere. " +
+            "Set the subnetId setting to a subnet of your VPC.",
+        },
+      ],
+    },
+  });
+  // Sorted, so that the choice is the same on every plan.
+  return Fn.element(Fn.sort(defaults.ids), 0);
 }

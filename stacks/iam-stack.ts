@@ -4,6 +4,7 @@ import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { DeploymentSettings, StateSettings } from "../config";
 import { CrossAccountRole } from "../constructs/cross-account-role";
 import { Ec2DeployerPolicy } from "../constructs/ec2-deployer-policy";
+import { RoleReadyWait } from "../constructs/role-ready-wait";
 import { configureStateBackend } from "./state-backend";
 import { MANAGED_BY, MANAGED_BY_KEY, MANAGED_BY_TAG } from "./tags";
 
@@ -26,6 +27,8 @@ export class IamStack extends TerraformStack {
   public readonly sourceProvider: AwsProvider;
   /** The provider of the destination account. */
   public readonly destinationProvider: AwsProvider;
+  /** The wait until the source profile can assume the role (none with `roleReadyTimeoutSeconds` 0). */
+  public readonly roleReady?: RoleReadyWait;
 
   constructor(scope: Construct, name: string, props: IamStackProps) {
     super(scope, name);
@@ -57,6 +60,10 @@ export class IamStack extends TerraformStack {
             managedBy: { key: MANAGED_BY_KEY, value: MANAGED_BY },
             instanceType: settings.instance.type,
             amiOwners: settings.instance.amiOwners,
+            amiId: settings.instance.amiId,
+            amiSsmParameter: settings.instance.amiSsmParameter,
+            subnetId: settings.instance.subnetId,
+            securityGroupIds: settings.instance.securityGroupIds,
             associatePublicIpAddress: settings.instance.associatePublicIpAddress,
             tags,
           })
@@ -82,6 +89,22 @@ export class IamStack extends TerraformStack {
       },
       tags,
     });
+
+    if (settings.roleReadyTimeoutSeconds > 0) {
+      // The session ec2-stack will open: same profile, external id, source identity and tags.
+      this.roleReady = new RoleReadyWait(this, "RoleReady", {
+        roleArn: this.role.roleArn,
+        profile: settings.sourceProfile,
+        region: settings.region,
+        timeoutSeconds: settings.roleReadyTimeoutSeconds,
+        triggers: { trustPolicy: this.role.trustPolicy.json },
+        externalId: role.externalId,
+        sourceIdentity: role.sourceIdentity,
+        sessionTags: role.sessionTags,
+        // After the permissions too: the stack's apply, and so the next stack, then starts with both.
+        dependsOn: this.role.policyAttachments ? [this.role.policyAttachments] : undefined,
+      });
+    }
 
     // Output names are what users and scripts read: snake_case as in the tutorial.
     new TerraformOutput(this, "role_arn", {

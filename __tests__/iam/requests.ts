@@ -139,6 +139,7 @@ export class RequestModel {
       case "ec2:DescribeInstances":
       case "ec2:DescribeInstanceCreditSpecifications":
       case "ec2:DescribeInstanceTypes":
+      case "ec2:DescribeInstanceTypeOfferings":
       case "ec2:DescribeTags":
       case "ec2:DescribeVolumes":
       case "ec2:DescribeVpcs":

@@ -1,0 +1,100 @@
+import * as fs from "fs";
+import { TerraformStack } from "cdktf";
+import { RoleReadyWait, RoleReadyWaitProps, WAIT_UNTIL_ASSUMABLE_SCRIPT } from "../constructs/role-ready-wait";
+import { exactly, onlyBlock, stackJson, testApp } from "./helpers";
+
+const ROLE_ARN = "arn:aws:iam::222222222222:role/deployer";
+
+/** A RoleReadyWait in a fresh stack. */
+function waitIn(props: Partial<RoleReadyWaitProps> = {}): TerraformStack {
+  const stack = new TerraformStack(testApp(), "test");
+  new RoleReadyWait(stack, "RoleReady", {
+    roleArn: ROLE_ARN,
+    profile: "source",
+    region: "eu-west-1",
+    timeoutSeconds: 120,
+    ...props,
+  });
+  return stack;
+}
+
+/** The one terraform_data block. */
+const waitBlock = (stack: TerraformStack) => onlyBlock(stackJson(stack), "resource", "terraform_data").block;
+
+describe("RoleReadyWait", () => {
+  it("runs the shipped wait script with node when created, with the session's settings in its environment", () => {
+    expect(waitBlock(waitIn())).toEqual({
+      triggers_replace: { roleArn: ROLE_ARN },
+      provisioner: [
+        {
+          "local-exec": {
+            command: `node ${JSON.stringify(WAIT_UNTIL_ASSUMABLE_SCRIPT)}`,
+            environment: {
+              WAIT_ROLE_ARN: ROLE_ARN,
+              WAIT_PROFILE: "source",
+              WAIT_REGION: "eu-west-1",
+              WAIT_TIMEOUT_SECONDS: "120",
+            },
+          },
+        },
+      ],
+    });
+  });
+
+  it("ships the script it runs", () => {
+    expect(fs.existsSync(WAIT_UNTIL_ASSUMABLE_SCRIPT)).toBe(true);
+  });
+
+  it("sends the external id, source identity and session tags the assuming stack sends", () => {
+    const block = waitBlock(
+      waitIn({ externalId: "tenant-42", sourceIdentity: "alice", sessionTags: { team: "platform", env: "dev" } }),
+    );
+    const exec = (block.provisioner as { "local-exec": { environment: Record<string, string> } }[])[0]["local-exec"];
+    expect(exec.environment).toMatchObject({
+      WAIT_EXTERNAL_ID: "tenant-42",
+      WAIT_SOURCE_IDENTITY: "alice",
+      WAIT_SESSION_TAGS: JSON.stringify({ team: "platform", env: "dev" }),
+    });
+  });
+
+  it("passes no session tags variable for an empty set of tags", () => {
+    const block = waitBlock(waitIn({ sessionTags: {} }));
+    const exec = (block.provisioner as { "local-exec": { environment: Record<string, string> } }[])[0]["local-exec"];
+    expect(exec.environment).not.toHaveProperty("WAIT_SESSION_TAGS");
+  });
+
+  it("waits again when a trigger changes, and after what it depends on", () => {
+    const stack = new TerraformStack(testApp(), "test");
+    const first = new RoleReadyWait(stack, "First", {
+      roleArn: ROLE_ARN,
+      profile: "p",
+      region: "us-east-1",
+      timeoutSeconds: 5,
+    });
+    new RoleReadyWait(stack, "Second", {
+      roleArn: ROLE_ARN,
+      profile: "p",
+      region: "us-east-1",
+      timeoutSeconds: 5,
+      triggers: { trustPolicy: "{}" },
+      dependsOn: [first.resource],
+    });
+    const blocks = stackJson(stack).resource!.terraform_data;
+    const second = Object.values(blocks).find((b) => (b.triggers_replace as Record<string, string>).trustPolicy);
+    expect(second).toMatchObject({
+      triggers_replace: { roleArn: ROLE_ARN, trustPolicy: "{}" },
+      depends_on: [`terraform_data.${first.resource.friendlyUniqueId}`],
+    });
+  });
+
+  it("runs a given script instead of the shipped one", () => {
+    const block = waitBlock(waitIn({ scriptPath: "/opt/wait.js" }));
+    expect(JSON.stringify(block.provisioner)).toContain('"command":"node \\"/opt/wait.js\\""');
+  });
+
+  it.each([0, -1, 1.5])("refuses a timeout of %s seconds", (timeoutSeconds) => {
+    expect(() => waitIn({ timeoutSeconds })).toThrow(
+      exactly(`timeoutSeconds is ${timeoutSeconds}; it must be a whole number of seconds, at least 1`),
+    );
+  });
+});

@@ -1,0 +1,140 @@
+// @ts-check
+/**
+ * Waits until a role can be assumed: run by iam-stack (a local-exec provisioner of a
+ * terraform_data resource) right after it creates the role or changes its trust.
+ *
+ * IAM is eventually consistent: for seconds (rarely, minutes) after CreateRole, sts:AssumeRole on
+ * the new role may answer AccessDenied. ec2-stack's provider assumes the role as its first act,
+ * so without this wait `cdktf deploy iam-stack ec2-stack` could fail half-way. This calls
+ * sts:AssumeRole the way ec2-stack's provider will (same profile, external id, source identity,
+ * session tags) until it succeeds twice in a row, two seconds apart, retrying AccessDenied,
+ * throttling and network errors with backoff, and fails with what to do once the timeout is
+ * over. Any other error (no credentials, a malformed request) fails at once. The credentials
+ * it gets are never printed or stored.
+ *
+ * Plain JavaScript, so that Terraform can run it with `node` and nothing else; the AWS SDK comes
+ * from the app's node_modules. Settings come from the environment the provisioner sets:
+ * WAIT_ROLE_ARN, WAIT_PROFILE, WAIT_REGION, WAIT_TIMEOUT_SECONDS, and optionally
+ * WAIT_EXTERNAL_ID, WAIT_SOURCE_IDENTITY, WAIT_SESSION_TAGS (a JSON object).
+ */
+"use strict";
+
+const { AssumeRoleCommand, STSClient } = require("@aws-sdk/client-sts");
+
+/** Errors that a role still propagating (or a busy STS) answers with: worth another try. */
+const RETRYABLE = new Set([
+  "AccessDenied",
+  "Throttling",
+  "ThrottlingException",
+  "RequestLimitExceeded",
+  "TooManyRequestsException",
+  "ServiceUnavailable",
+  "InternalFailure",
+  "IDPCommunicationError",
+]);
+const SUCCESSES_NEEDED = 2;
+const CONFIRM_AFTER_MS = 2000;
+const MAX_BACKOFF_MS = 5000;
+
+/**
+ * @param {NodeJS.ProcessEnv} env
+ * @param {string} name
+ */
+function required(env, name) {
+  const value = env[name];
+  if (value === undefined || value === "") throw new Error(`${name} is not set`);
+  return value;
+}
+
+/** @param {NodeJS.ProcessEnv} env */
+function readSettings(env) {
+  const timeoutSeconds = Number(required(env, "WAIT_TIMEOUT_SECONDS"));
+  if (!Number.isInteger(timeoutSeconds) || timeoutSeconds < 1) {
+    throw new Error(`WAIT_TIMEOUT_SECONDS is ${JSON.stringify(env.WAIT_TIMEOUT_SECONDS)}; a whole number, at least 1`);
+  }
+  /** @type {Record<string, string>} */
+  const tags = env.WAIT_SESSION_TAGS ? JSON.parse(env.WAIT_SESSION_TAGS) : {};
+  return {
+    roleArn: required(env, "WAIT_ROLE_ARN"),
+    profile: required(env, "WAIT_PROFILE"),
+    region: required(env, "WAIT_REGION"),
+    timeoutSeconds,
+    externalId: env.WAIT_EXTERNAL_ID || undefined,
+    sourceIdentity: env.WAIT_SOURCE_IDENTITY || undefined,
+    tags: Object.entries(tags).map(([Key, Value]) => ({ Key, Value })),
+  };
+}
+
+/**
+ * The error's code if it is worth another try, else undefined.
+ * @param {unknown} err
+ */
+function retryableCode(err) {
+  const e = /** @type {{ name?: string, code?: string, $retryable?: unknown }} */ (err);
+  const code = e.name ?? e.code ?? "";
+  if (RETRYABLE.has(code) || e.$retryable) return code || "retryable error";
+  // Connection refused or reset, DNS: the network, not the role.
+  if (/^(?:ECONNREFUSED|ECONNRESET|ETIMEDOUT|EAI_AGAIN|TimeoutError)$/.test(code)) return code;
+  return undefined;
+}
+
+/** @param {number} ms */
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+async function main() {
+  const s = readSettings(process.env);
+  // The SDK's own retries would hide each answer from the loop below: one attempt per call.
+  const sts = new STSClient({ region: s.region, profile: s.profile, maxAttempts: 1 });
+  const deadline = Date.now() + s.timeoutSeconds * 1000;
+  let successes = 0;
+  let refusals = 0;
+  let backoff = 1000;
+  /** @type {string | undefined} */
+  let last;
+  for (;;) {
+    try {
+      await sts.send(
+        new AssumeRoleCommand({
+          RoleArn: s.roleArn,
+          RoleSessionName: "cdktf-role-ready",
+          DurationSeconds: 900,
+          ExternalId: s.externalId,
+          SourceIdentity: s.sourceIdentity,
+          Tags: s.tags.length > 0 ? s.tags : undefined,
+        }),
+      );
+      successes += 1;
+      if (successes >= SUCCESSES_NEEDED) {
+        const after = refusals > 0 ? ` after ${refusals} refusal${refusals === 1 ? "" : "s"} while IAM propagated` : "";
+        console.log(`Role ${s.roleArn} can be assumed with profile "${s.profile}"${after}.`);
+        return;
+      }
+      await sleep(CONFIRM_AFTER_MS);
+      continue;
+    } catch (err) {
+      const code = retryableCode(err);
+      const message = err instanceof Error ? err.message : String(err);
+      if (code === undefined) {
+        throw new Error(`sts:AssumeRole of ${s.roleArn} with profile "${s.profile}" failed: ${message}`);
+      }
+      successes = 0;
+      refusals += 1;
+      last = `${code}: ${message}`;
+    }
+    if (Date.now() + backoff > deadline) break;
+    console.log(`Role ${s.roleArn} cannot be assumed yet (${last}); trying again in ${backoff / 1000} s.`);
+    await sleep(backoff);
+    backoff = Math.min(backoff * 2, MAX_BACKOFF_MS);
+  }
+  throw new Error(
+    `Role ${s.roleArn} still cannot be assumed with profile "${s.profile}" after ${s.timeoutSeconds} s ` +
+      `(${refusals} tries; last: ${last}). Either IAM is still propagating (deploy again: Terraform waits ` +
+      "again), or the role's trust policy does not let this profile's principal in: check trustedPrincipalArns, " +
+      "externalId, requireMfa and sourceIdentity. roleReadyTimeoutSeconds sets how long to wait (0: do not wait).",
+  );
+}
+
+main().catch((err) => {
+  console.error(err instanceof Error ? err.message : String(err));
+  process.exit(1);
+});
