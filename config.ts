@@ -16,8 +16,11 @@ import { MANAGED_BY_KEY } from "./stacks/tags";
 /** Which permissions the cross-account role grants in the destination account. */
 export type Permissions = "ec2-full-access" | "least-privilege";
 
-/** Where Terraform keeps the state of each stack. */
-export type BackendType = "local" | "s3";
+/** Where Terraform keeps the state of each stack: files, S3, or HCP Terraform workspaces. */
+export type BackendType = "local" | "s3" | "cloud";
+
+/** How the source account's principal signs in. */
+export type SourceAuth = "profile" | "web-identity";
 
 /** How the S3 backend locks the state. */
 export type StateLock = "lockfile" | "dynamodb";
@@ -88,8 +91,19 @@ export interface InstanceSettings {
 export interface DeploymentSettings {
   /** AWS region of both accounts' resources. */
   readonly region: string;
-  /** Shared-credentials profile of the source account. */
+  /** Shared-credentials profile of the source account (with `sourceAuth` "profile"). */
   readonly sourceProfile: string;
+  /**
+   * How the source principal signs in: its profile, or an OIDC token (`webIdentityTokenFile`)
+   * exchanged for a session of `sourceRoleArn` (`sts:AssumeRoleWithWebIdentity`), no keys read.
+   */
+  readonly sourceAuth: SourceAuth;
+  /** With `web-identity`: the source account's role that trusts the OIDC provider. */
+  readonly sourceRoleArn?: string;
+  /** With `web-identity`: the file the OIDC token is in (read at each run, never stored). */
+  readonly webIdentityTokenFile?: string;
+  /** Roles assumed in this order before the destination role (hub and spoke); empty: none. */
+  readonly hubRoleArns: readonly string[];
   /** Shared-credentials profile of the destination account. */
   readonly destinationProfile: string;
   /** If set, the source provider refuses to act in any other account. */
@@ -130,6 +144,22 @@ export interface StateSettings {
   readonly lock: StateLock;
   /** DynamoDB lock table (lock `dynamodb`). */
   readonly lockTable?: string;
+  /**
+   * With `sourceAuth` "web-identity" and no `stateProfile`: the S3 backend signs in as the
+   * pipeline does, with the token, instead of a profile.
+   */
+  readonly webIdentity?: { readonly roleArn: string; readonly tokenFile: string };
+  /** HCP Terraform organization (backend `cloud`). */
+  readonly cloudOrganization?: string;
+  /** HCP Terraform host (backend `cloud`). */
+  readonly cloudHostname: string;
+  /** Workspace names are `<prefix><stack>` (backend `cloud`). */
+  readonly cloudWorkspacePrefix: string;
+  /**
+   * Backend `cloud`: the providers sign in with HCP Terraform's dynamic provider credentials
+   * (the shared config files of the `tfc_aws_dynamic_credentials` variable), no profile.
+   */
+  readonly cloudDynamicCredentials: boolean;
 }
 
 /** The validated settings of the app. */
@@ -183,6 +213,8 @@ export const DEFAULTS = {
   // The size of Ubuntu's server AMI snapshots.
   rootVolumeSizeGib: 8,
   stateKeyPrefix: "cdktf-assume-role",
+  cloudHostname: "app.terraform.io",
+  cloudWorkspacePrefix: "cdktf-assume-role-",
   // Real IAM usually propagates a new role in seconds; two minutes covers its slow days.
   roleReadyTimeoutSeconds: 120,
 } as const;
@@ -193,6 +225,14 @@ export const DEFAULTS = {
 const PARTITION = "aws(?:-cn|-us-gov|-iso(?:-[a-z])?)?";
 const REGION_RE = /^[a-z]{2}(?:-gov|-iso[a-z]?)?-[a-z]+-\d{1,2}$/;
 const PROFILE_RE = /^[A-Za-z0-9][A-Za-z0-9_.+@-]{0,63}$/;
+const ROLE_ARN_RE = new RegExp(`^arn:${PARTITION}:iam::\\d{12}:role/(?:[\\w+=,.@-]+/)*[\\w+=,.@-]{1,64}$`);
+/** AWS provider and STS: a chain of assumed roles; more is almost always a mistake. */
+const MAX_HUB_ROLES = 5;
+const TOKEN_FILE_RE = /^[^\0\n]{1,4096}$/;
+// HCP Terraform: organization names are letters, digits, _ and -; workspace names add nothing else.
+const CLOUD_ORG_RE = /^[A-Za-z0-9_-]{1,90}$/;
+const CLOUD_WORKSPACE_PREFIX_RE = /^[A-Za-z0-9_-]{0,64}$/;
+const HOSTNAME_RE = /^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
 const ROLE_NAME_RE = /^[\w+=,.@-]{1,64}$/;
 const IAM_PATH_RE = /^(?:\/|\/[\u0021-\u007E]{1,510}\/)$/;
 const ACCOUNT_RE = /^\d{12}$/;
@@ -248,6 +288,10 @@ export const SETTINGS = [
   { key: "region", env: "AWS_REGION" },
   { key: "sourceProfile", env: "SOURCE_PROFILE" },
   { key: "destinationProfile", env: "DESTINATION_PROFILE" },
+  { key: "sourceAuth", env: "SOURCE_AUTH" },
+  { key: "sourceRoleArn", env: "SOURCE_ROLE_ARN" },
+  { key: "webIdentityTokenFile", env: "WEB_IDENTITY_TOKEN_FILE" },
+  { key: "hubRoleArns", env: "HUB_ROLE_ARNS" },
   { key: "sourceAccountId", env: "SOURCE_ACCOUNT_ID" },
   { key: "destinationAccountId", env: "DESTINATION_ACCOUNT_ID" },
   { key: "roleName", env: "ROLE_NAME" },
@@ -287,6 +331,10 @@ export const SETTINGS = [
   { key: "stateProfile", env: "STATE_PROFILE" },
   { key: "stateLock", env: "STATE_LOCK" },
   { key: "stateLockTable", env: "STATE_LOCK_TABLE" },
+  { key: "cloudOrganization", env: "CLOUD_ORGANIZATION" },
+  { key: "cloudHostname", env: "CLOUD_HOSTNAME" },
+  { key: "cloudWorkspacePrefix", env: "CLOUD_WORKSPACE_PREFIX" },
+  { key: "cloudDynamicCredentials", env: "CLOUD_DYNAMIC_CREDENTIALS" },
   { key: "targets", env: "TARGETS" },
 ] as const;
 
@@ -296,6 +344,7 @@ type SettingKey = (typeof SETTINGS)[number]["key"];
 const TARGET_KEYS: readonly SettingKey[] = [
   "region",
   "destinationProfile",
+  "hubRoleArns",
   "destinationAccountId",
   "roleName",
   "rolePath",
@@ -500,6 +549,12 @@ const ALLOWED = {
   bucket:
     "must be an S3 bucket name: 3 to 63 lowercase letters, digits, dots or dashes, starting and ending with a letter or digit",
   table: "must be a DynamoDB table name: 3 to 255 letters, digits or _.-",
+  roleArn: 'must be an IAM role ARN such as "arn:aws:iam::111111111111:role/deployer"',
+  hubRoleArns: `each must be an IAM role ARN such as "arn:aws:iam::333333333333:role/hub"; at most ${MAX_HUB_ROLES}`,
+  tokenFile: "must be a file path",
+  cloudOrganization: "must be an HCP Terraform organization name: 1 to 90 letters, digits, _ or -",
+  cloudHostname: 'must be a host name such as "app.terraform.io"',
+  cloudWorkspacePrefix: "must be 0 to 64 letters, digits, _ or - (workspace names are the prefix and the stack name)",
   keyPrefix: `must be 1 to 512 characters of letters, digits and !_.*'()/-, not starting with "/" nor containing "//"`,
 } as const;
 
@@ -516,7 +571,11 @@ type TrustAndSession = Pick<
 >;
 
 /** Reads the settings of {@link TrustAndSession} and checks them against each other. */
-function readTrustAndSession(r: Reader, trustedPrincipalArns: readonly string[]): TrustAndSession {
+function readTrustAndSession(
+  r: Reader,
+  trustedPrincipalArns: readonly string[],
+  chainedFrom?: string,
+): TrustAndSession {
   // externalIds: what the role accepts; externalId: what ec2-stack sends, so one of them.
   const externalId = r.string("externalId", EXTERNAL_ID_RE, ALLOWED.externalId);
   const externalIds = r.list("externalIds", EXTERNAL_ID_RE, ALLOWED.externalIds);
@@ -547,6 +606,16 @@ function readTrustAndSession(r: Reader, trustedPrincipalArns: readonly string[])
   if (sessionDurationSeconds !== undefined && maxIsValid && sessionDurationSeconds > roleMax) {
     const which = maxSessionDurationSeconds === undefined ? "its default" : "maxSessionDurationSeconds";
     r.fail("sessionDurationSeconds", `must be at most the role's maximum session duration, ${roleMax} (${which})`);
+  } else if (
+    sessionDurationSeconds !== undefined &&
+    sessionDurationSeconds > ROLE_CHAINING_MAX_SECONDS &&
+    chainedFrom
+  ) {
+    r.fail(
+      "sessionDurationSeconds",
+      `must be at most ${ROLE_CHAINING_MAX_SECONDS}: ec2-stack assumes the role from ${chainedFrom}, and AWS limits a ` +
+        "session that a role session asks for (role chaining) to one hour",
+    );
   } else if (
     sessionDurationSeconds !== undefined &&
     sessionDurationSeconds > ROLE_CHAINING_MAX_SECONDS &&
@@ -612,8 +681,38 @@ function readImage(r: Reader): ImageSettings {
   };
 }
 
+/** How the source principal signs in, and the roles between it and the destination role. */
+type SourceSettings = Pick<DeploymentSettings, "sourceAuth" | "sourceRoleArn" | "webIdentityTokenFile" | "hubRoleArns">;
+
+function readSourceAuth(r: Reader): SourceSettings {
+  const parsed = r.oneOf<SourceAuth>("sourceAuth", ["profile", "web-identity"]);
+  const sourceAuth = parsed ?? "profile";
+  // A bad sourceAuth has its own problem; the settings that depend on it are then not judged.
+  const authInvalid = r.has("sourceAuth") && parsed === undefined;
+  const sourceRoleArn = r.string("sourceRoleArn", ROLE_ARN_RE, ALLOWED.roleArn);
+  const webIdentityTokenFile = r.string("webIdentityTokenFile", TOKEN_FILE_RE, ALLOWED.tokenFile);
+  const webIdentity = sourceAuth === "web-identity";
+  for (const key of ["sourceRoleArn", "webIdentityTokenFile"] as const) {
+    if (webIdentity && !r.has(key)) {
+      r.fail(key, 'is required with sourceAuth "web-identity"');
+    } else if (!webIdentity && !authInvalid && r.has(key)) {
+      r.fail(key, 'it applies only with sourceAuth "web-identity"; set sourceAuth or remove it');
+    }
+  }
+  const hubRoleArns = r.list("hubRoleArns", ROLE_ARN_RE, ALLOWED.hubRoleArns) ?? [];
+  if (hubRoleArns.length > MAX_HUB_ROLES) {
+    r.fail("hubRoleArns", `names ${hubRoleArns.length}; ${ALLOWED.hubRoleArns}`);
+  }
+  return {
+    sourceAuth,
+    sourceRoleArn: webIdentity ? sourceRoleArn : undefined,
+    webIdentityTokenFile: webIdentity ? webIdentityTokenFile : undefined,
+    hubRoleArns,
+  };
+}
+
 /** Parses the settings of one iam/ec2 pair. */
-function readDeployment(r: Reader): DeploymentSettings {
+function readDeployment(r: Reader, cloudBackend: boolean): DeploymentSettings {
   const requireMfa = r.bool("requireMfa") ?? false;
   const mfaMaxAgeSeconds = r.int("mfaMaxAgeSeconds", 1, 129600);
   if (mfaMaxAgeSeconds !== undefined && !requireMfa) {
@@ -639,17 +738,27 @@ function readDeployment(r: Reader): DeploymentSettings {
   // Read in the order of the settings table, so that problems are reported in that order.
   const region = r.string("region", REGION_RE, ALLOWED.region) ?? DEFAULTS.region;
   const sourceProfile = r.string("sourceProfile", PROFILE_RE, ALLOWED.profile) ?? DEFAULTS.sourceProfile;
+  const source = readSourceAuth(r);
   const destinationProfile = r.string("destinationProfile", PROFILE_RE, ALLOWED.profile) ?? DEFAULTS.destinationProfile;
   const sourceAccountId = r.string("sourceAccountId", ACCOUNT_RE, ALLOWED.account);
   const destinationAccountId = r.string("destinationAccountId", ACCOUNT_RE, ALLOWED.account);
   const name = r.string("roleName", ROLE_NAME_RE, ALLOWED.roleName) ?? DEFAULTS.roleName;
   const rolePath = r.string("rolePath", IAM_PATH_RE, ALLOWED.rolePath) ?? DEFAULTS.rolePath;
-  const trustedPrincipalArns = r.list("trustedPrincipalArns", PRINCIPAL_ARN_RE, ALLOWED.principalArn) ?? [];
+  // With hubs, the destination role trusts the last of them, unless told otherwise.
+  const trustedPrincipalArns =
+    r.list("trustedPrincipalArns", PRINCIPAL_ARN_RE, ALLOWED.principalArn) ?? source.hubRoleArns.slice(-1);
   const principalOrgId = r.string("principalOrgId", ORG_ID_RE, ALLOWED.orgId);
-  const trustAndSession = readTrustAndSession(r, trustedPrincipalArns);
+  const chainedFrom =
+    source.hubRoleArns.length > 0
+      ? `the hub role ${source.hubRoleArns[source.hubRoleArns.length - 1]}`
+      : source.sourceAuth === "web-identity"
+        ? `the web-identity session of ${source.sourceRoleArn ?? "sourceRoleArn"}`
+        : undefined;
+  const trustAndSession = readTrustAndSession(r, trustedPrincipalArns, chainedFrom);
   return {
     region,
     sourceProfile,
+    ...source,
     destinationProfile,
     sourceAccountId,
     destinationAccountId,
@@ -669,7 +778,9 @@ function readDeployment(r: Reader): DeploymentSettings {
       permissions,
       managedPolicyArns,
     },
-    roleReadyTimeoutSeconds: r.int("roleReadyTimeoutSeconds", 0, 3600) ?? DEFAULTS.roleReadyTimeoutSeconds,
+    // HCP Terraform runs Terraform on its own workers, which have neither node nor this project.
+    roleReadyTimeoutSeconds:
+      r.int("roleReadyTimeoutSeconds", 0, 3600) ?? (cloudBackend ? 0 : DEFAULTS.roleReadyTimeoutSeconds),
     instance: {
       type: r.string("instanceType", INSTANCE_TYPE_RE, ALLOWED.instanceType) ?? DEFAULTS.instanceType,
       name: instanceName ?? DEFAULTS.instanceName,
@@ -684,7 +795,16 @@ function readDeployment(r: Reader): DeploymentSettings {
 }
 
 function readState(r: Reader, deployment: DeploymentSettings, cwd: string): StateSettings {
-  const backend = r.oneOf<BackendType>("backend", ["local", "s3"]) ?? "local";
+  const backend = r.oneOf<BackendType>("backend", ["local", "s3", "cloud"]) ?? "local";
+  const cloudOrganization = r.string("cloudOrganization", CLOUD_ORG_RE, ALLOWED.cloudOrganization);
+  if (backend === "cloud" && !r.has("cloudOrganization")) {
+    r.fail("cloudOrganization", 'is required with backend "cloud": the HCP Terraform organization of the workspaces');
+  }
+  const cloudHostname = r.string("cloudHostname", HOSTNAME_RE, ALLOWED.cloudHostname) ?? DEFAULTS.cloudHostname;
+  const cloudWorkspacePrefix =
+    r.string("cloudWorkspacePrefix", CLOUD_WORKSPACE_PREFIX_RE, ALLOWED.cloudWorkspacePrefix) ??
+    DEFAULTS.cloudWorkspacePrefix;
+  const stateProfile = r.string("stateProfile", PROFILE_RE, ALLOWED.profile);
   const dirRaw = r.string("stateDir", /^[^\0]{1,4096}$/, "must be a directory path");
   const bucket = r.string("stateBucket", BUCKET_RE, ALLOWED.bucket);
   const lock = r.oneOf<StateLock>("stateLock", ["lockfile", "dynamodb"]) ?? "lockfile";
@@ -705,10 +825,35 @@ function readState(r: Reader, deployment: DeploymentSettings, cwd: string): Stat
       "",
     ),
     region: r.string("stateRegion", REGION_RE, ALLOWED.region) ?? deployment.region,
-    profile: r.string("stateProfile", PROFILE_RE, ALLOWED.profile) ?? deployment.sourceProfile,
+    profile: stateProfile ?? deployment.sourceProfile,
     lock,
     lockTable,
+    webIdentity:
+      deployment.sourceAuth === "web-identity" && !r.has("stateProfile")
+        ? { roleArn: deployment.sourceRoleArn!, tokenFile: deployment.webIdentityTokenFile! }
+        : undefined,
+    cloudOrganization,
+    cloudHostname,
+    cloudWorkspacePrefix,
+    cloudDynamicCredentials: readDynamicCredentials(r, backend, deployment),
   };
+}
+
+function readDynamicCredentials(r: Reader, backend: BackendType, deployment: DeploymentSettings): boolean {
+  const dynamic = r.bool("cloudDynamicCredentials") ?? false;
+  if (!dynamic) return false;
+  if (backend !== "cloud") {
+    r.fail("cloudDynamicCredentials", 'it applies only with backend "cloud" (HCP Terraform gives the credentials)');
+  } else if (deployment.sourceAuth === "web-identity") {
+    r.fail("cloudDynamicCredentials", 'sourceAuth is "web-identity" too; the providers sign in one way: choose one');
+  } else if (deployment.roleReadyTimeoutSeconds > 0) {
+    r.fail(
+      "cloudDynamicCredentials",
+      "roleReadyTimeoutSeconds is set too: the wait runs outside Terraform's providers and cannot use HCP Terraform's " +
+        "credentials; set roleReadyTimeoutSeconds to 0",
+    );
+  }
+  return true;
 }
 
 function parseTargetsJson(raw: Raw): unknown {
@@ -720,7 +865,7 @@ function parseTargetsJson(raw: Raw): unknown {
   }
 }
 
-function readTargets(r: Reader, raw: RawSettings, problems: string[]): TargetSettings[] {
+function readTargets(r: Reader, raw: RawSettings, problems: string[], cloudBackend: boolean): TargetSettings[] {
   if (!r.has("targets")) return [];
   const value = parseTargetsJson(raw.targets!);
   const shape =
@@ -763,7 +908,7 @@ function readTargets(r: Reader, raw: RawSettings, problems: string[]): TargetSet
       if (key in obj) merged[key] = { value: obj[key], from };
     }
     const tr = new Reader(merged, `targets[${i}].`);
-    const d = readDeployment(tr);
+    const d = readDeployment(tr, cloudBackend);
     problems.push(...tr.problems);
     targets.push({ name, ...d });
   });
@@ -828,12 +973,14 @@ function gather(sources: ConfigSources): RawSettings {
 export function loadConfig(sources: ConfigSources): AppConfig {
   const raw = gather(sources);
   const r = new Reader(raw);
-  const deployment = readDeployment(r);
+  // The backend's own problems are reported by readState; here it only picks a default.
+  const cloudBackend = raw.backend?.value === "cloud";
+  const deployment = readDeployment(r, cloudBackend);
   const state = readState(r, deployment, sources.cwd ?? process.cwd());
   if (r.problems.length > 0) throw new ConfigError(r.problems);
   // Targets inherit the top-level values, so they are read once those are known to be valid.
   const targetProblems: string[] = [];
-  const targets = readTargets(r, raw, targetProblems);
+  const targets = readTargets(r, raw, targetProblems, cloudBackend);
   const problems = [...r.problems, ...targetProblems];
   if (problems.length > 0) throw new ConfigError(problems);
   return { ...deployment, state, targets };

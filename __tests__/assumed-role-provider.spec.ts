@@ -68,6 +68,55 @@ describe("AssumedRoleProvider", () => {
     );
   });
 
+  it("signs in with an OIDC token instead of a profile when given a web identity", () => {
+    // WHEN
+    const stack = providerIn({
+      profile: undefined,
+      webIdentity: { roleArn: "arn:aws:iam::111111111111:role/ci", tokenFile: "/run/token" },
+    });
+
+    // THEN
+    expect(onlyProvider(stackJson(stack))).toEqual({
+      region: "eu-west-1",
+      assume_role_with_web_identity: [
+        {
+          role_arn: "arn:aws:iam::111111111111:role/ci",
+          web_identity_token_file: "/run/token",
+          session_name: "cdktf-test",
+        },
+      ],
+      assume_role: [{ role_arn: ROLE_ARN, session_name: "cdktf-test" }],
+    });
+  });
+
+  it("assumes the hub roles in order before the role, with the session settings on the role's session only", () => {
+    // WHEN
+    const stack = providerIn({
+      hubRoleArns: ["arn:aws:iam::333333333333:role/hub", "arn:aws:iam::444444444444:role/regional"],
+      externalId: "tenant-42",
+      sourceIdentity: "alice",
+    });
+
+    // THEN
+    expect(onlyProvider(stackJson(stack)).assume_role).toEqual([
+      { role_arn: "arn:aws:iam::333333333333:role/hub", session_name: "cdktf-test" },
+      { role_arn: "arn:aws:iam::444444444444:role/regional", session_name: "cdktf-test" },
+      { role_arn: ROLE_ARN, session_name: "cdktf-test", external_id: "tenant-42", source_identity: "alice" },
+    ]);
+  });
+
+  it.each([
+    ["neither a profile nor a web identity", { profile: undefined }],
+    [
+      "both a profile and a web identity",
+      { webIdentity: { roleArn: "arn:aws:iam::111111111111:role/ci", tokenFile: "t" } },
+    ],
+  ])("refuses %s", (_, props) => {
+    expect(() => providerIn(props)).toThrow(
+      exactly("give exactly one of profile, webIdentity and sharedConfigFile: how the provider signs in"),
+    );
+  });
+
   it("restricts the accounts it may act in when given", () => {
     // WHEN
     const stack = providerIn({ allowedAccountIds: [DESTINATION_ACCOUNT] });

@@ -6,6 +6,7 @@ const ALLOWED_PROFILE =
 const ALLOWED_REGION = 'must be an AWS region name such as "us-east-1" or "eu-central-1"';
 const ALLOWED_SECURITY_GROUPS =
   'each must be a security group id such as "sg-0123456789abcdef0" ("sg-" and 8 or 17 lowercase hex digits); at most 16';
+const ALLOWED_HUB_ROLES = 'each must be an IAM role ARN such as "arn:aws:iam::333333333333:role/hub"; at most 5';
 const ALLOWED_ACCOUNT = "must be an AWS account id of exactly 12 digits";
 const ALLOWED_POLICY_ARN = 'must be an IAM policy ARN such as "arn:aws:iam::aws:policy/ReadOnlyAccess"';
 const ALLOWED_PRINCIPAL_ARN =
@@ -45,6 +46,10 @@ describe("loadConfig", () => {
           permissions: "ec2-full-access",
           managedPolicyArns: [],
         },
+        sourceAuth: "profile",
+        sourceRoleArn: undefined,
+        webIdentityTokenFile: undefined,
+        hubRoleArns: [],
         instance: {
           type: "t2.micro",
           name: "cross-account-instance",
@@ -69,6 +74,11 @@ describe("loadConfig", () => {
           profile: "source",
           lock: "lockfile",
           lockTable: undefined,
+          webIdentity: undefined,
+          cloudOrganization: undefined,
+          cloudHostname: "app.terraform.io",
+          cloudWorkspacePrefix: "cdktf-assume-role-",
+          cloudDynamicCredentials: false,
         },
         targets: [],
       });
@@ -154,7 +164,7 @@ describe("loadConfig", () => {
             "Invalid settings:",
             `  - region (context "region") is "mars"; ${ALLOWED_REGION}`,
             '  - roleName (context "roleName") is "bad name!"; must be 1 to 64 letters, digits or _+=,.@- (IAM role name rules)',
-            '  - backend (context "backend") is "gcs"; allowed: "local", "s3"',
+            '  - backend (context "backend") is "gcs"; allowed: "local", "s3", "cloud"',
           ].join("\n"),
         ),
       );
@@ -174,6 +184,29 @@ describe("loadConfig", () => {
         key: "destinationProfile",
         value: "my profile",
         message: `destinationProfile (context "destinationProfile") is "my profile"; ${ALLOWED_PROFILE}`,
+      },
+      {
+        key: "sourceAuth",
+        value: "oidc",
+        message: 'sourceAuth (context "sourceAuth") is "oidc"; allowed: "profile", "web-identity"',
+      },
+      {
+        key: "sourceRoleArn",
+        value: "arn:aws:iam::111111111111:user/ci",
+        extra: { sourceAuth: "web-identity", webIdentityTokenFile: "/run/token" },
+        message:
+          'sourceRoleArn (context "sourceRoleArn") is "arn:aws:iam::111111111111:user/ci"; must be an IAM role ARN such as "arn:aws:iam::111111111111:role/deployer"',
+      },
+      {
+        key: "webIdentityTokenFile",
+        value: 42,
+        extra: { sourceAuth: "web-identity", sourceRoleArn: "arn:aws:iam::111111111111:role/ci" },
+        message: 'webIdentityTokenFile (context "webIdentityTokenFile") is 42; must be a file path',
+      },
+      {
+        key: "hubRoleArns",
+        value: ["arn:aws:iam::333333333333:role/hub", "hub"],
+        message: `hubRoleArns (context "hubRoleArns") is ["arn:aws:iam::333333333333:role/hub","hub"]; "hub" not allowed; ${ALLOWED_HUB_ROLES}`,
       },
       {
         key: "sourceAccountId",
@@ -362,7 +395,7 @@ describe("loadConfig", () => {
       {
         key: "backend",
         value: "gcs",
-        message: 'backend (context "backend") is "gcs"; allowed: "local", "s3"',
+        message: 'backend (context "backend") is "gcs"; allowed: "local", "s3", "cloud"',
       },
       {
         key: "stateBucket",
@@ -397,6 +430,30 @@ describe("loadConfig", () => {
         extra: { stateLock: "dynamodb", backend: "s3", stateBucket: "my-state" },
         message:
           'stateLockTable (context "stateLockTable") is "tf"; must be a DynamoDB table name: 3 to 255 letters, digits or _.-',
+      },
+      {
+        key: "cloudOrganization",
+        value: "acme corp",
+        message:
+          'cloudOrganization (context "cloudOrganization") is "acme corp"; must be an HCP Terraform organization name: 1 to 90 letters, digits, _ or -',
+      },
+      {
+        key: "cloudHostname",
+        value: "https://app.terraform.io",
+        message:
+          'cloudHostname (context "cloudHostname") is "https://app.terraform.io"; must be a host name such as "app.terraform.io"',
+      },
+      {
+        key: "cloudWorkspacePrefix",
+        value: "cdktf assume/",
+        message:
+          'cloudWorkspacePrefix (context "cloudWorkspacePrefix") is "cdktf assume/"; must be 0 to 64 letters, digits, _ or - (workspace names are the prefix and the stack name)',
+      },
+      {
+        key: "cloudDynamicCredentials",
+        value: "yes",
+        message:
+          'cloudDynamicCredentials (context "cloudDynamicCredentials") is "yes"; allowed: true or false (environment: "true" or "false")',
       },
       {
         key: "targets",
@@ -756,6 +813,89 @@ describe("loadConfig", () => {
     });
   });
 
+  describe("pipeline settings: web identity and hub roles", () => {
+    const WEB = {
+      sourceAuth: "web-identity",
+      sourceRoleArn: "arn:aws:iam::111111111111:role/ci",
+      webIdentityTokenFile: "/run/token",
+    };
+
+    it("reads the web identity of the source", () => {
+      expect(configFrom(WEB)).toMatchObject({
+        sourceAuth: "web-identity",
+        sourceRoleArn: "arn:aws:iam::111111111111:role/ci",
+        webIdentityTokenFile: "/run/token",
+      });
+    });
+
+    it.each(["sourceRoleArn", "webIdentityTokenFile"] as const)("needs %s with web-identity", (key) => {
+      const context: Record<string, string> = { ...WEB };
+      delete context[key];
+      expect(() => configFrom(context)).toThrow(
+        exactly(`Invalid setting: ${key} (default) is undefined; is required with sourceAuth "web-identity"`),
+      );
+    });
+
+    it.each(["sourceRoleArn", "webIdentityTokenFile"] as const)("refuses %s without web-identity", (key) => {
+      expect(() => configFrom({ [key]: WEB[key] })).toThrow(
+        exactly(
+          `Invalid setting: ${key} (context "${key}") is ${JSON.stringify(WEB[key])}; it applies only with sourceAuth "web-identity"; set sourceAuth or remove it`,
+        ),
+      );
+    });
+
+    it("reports only the bad sourceAuth, not the settings that depend on it", () => {
+      expect(() => configFrom({ ...WEB, sourceAuth: "oidc" })).toThrow(
+        exactly('Invalid setting: sourceAuth (context "sourceAuth") is "oidc"; allowed: "profile", "web-identity"'),
+      );
+    });
+
+    it("trusts the last hub role by default, and keeps given trusted principals", () => {
+      const hubs = ["arn:aws:iam::333333333333:role/hub", "arn:aws:iam::444444444444:role/regional-hub"];
+      const config = configFrom({ hubRoleArns: hubs });
+      expect(config.hubRoleArns).toEqual(hubs);
+      expect(config.role.trustedPrincipalArns).toEqual(["arn:aws:iam::444444444444:role/regional-hub"]);
+      const given = configFrom({ hubRoleArns: hubs, trustedPrincipalArns: ["arn:aws:iam::333333333333:root"] });
+      expect(given.role.trustedPrincipalArns).toEqual(["arn:aws:iam::333333333333:root"]);
+    });
+
+    it("refuses more than five hub roles", () => {
+      const hubs = Array.from({ length: 6 }, (_, i) => `arn:aws:iam::33333333333${i}:role/hub`);
+      expect(() => configFrom({ hubRoleArns: hubs })).toThrow(
+        exactly(
+          `Invalid setting: hubRoleArns (context "hubRoleArns") is ${JSON.stringify(hubs)}; names 6; ${ALLOWED_HUB_ROLES}`,
+        ),
+      );
+    });
+
+    it.each([
+      [
+        "through a hub",
+        { hubRoleArns: ["arn:aws:iam::333333333333:role/hub"] },
+        "the hub role arn:aws:iam::333333333333:role/hub",
+      ],
+      ["from a web-identity session", WEB, "the web-identity session of arn:aws:iam::111111111111:role/ci"],
+    ])("caps the session at one hour when ec2-stack assumes the role %s (role chaining)", (_, context, from) => {
+      expect(() => configFrom({ ...context, maxSessionDurationSeconds: 7200, sessionDurationSeconds: 3601 })).toThrow(
+        exactly(
+          `Invalid setting: sessionDurationSeconds (context "sessionDurationSeconds") is 3601; must be at most 3600: ec2-stack assumes the role from ${from}, and AWS limits a session that a role session asks for (role chaining) to one hour`,
+        ),
+      );
+      expect(configFrom({ ...context, sessionDurationSeconds: 3600 }).role.sessionDurationSeconds).toBe(3600);
+    });
+
+    it("lets a target go through its own hub", () => {
+      const config = configFrom({
+        targets: [
+          { name: "dev", destinationProfile: "dev", hubRoleArns: ["arn:aws:iam::333333333333:role/hub-dev"] },
+          { name: "prod", destinationProfile: "prod" },
+        ],
+      });
+      expect(config.targets[0].role.trustedPrincipalArns).toEqual(["arn:aws:iam::333333333333:role/hub-dev"]);
+      expect(config.targets[1].hubRoleArns).toEqual([]);
+    });
+  });
+
   describe("tags", () => {
     it.each([
       [
@@ -933,6 +1073,90 @@ describe("loadConfig", () => {
         profile: "state",
         lock: "dynamodb",
         lockTable: "terraform-locks",
+        webIdentity: undefined,
+        cloudOrganization: undefined,
+        cloudHostname: "app.terraform.io",
+        cloudWorkspacePrefix: "cdktf-assume-role-",
+        cloudDynamicCredentials: false,
+      });
+    });
+
+    it("does not wait for the role by default with backend cloud: HCP Terraform's workers have no node", () => {
+      expect(configFrom({ backend: "cloud", cloudOrganization: "acme" }).roleReadyTimeoutSeconds).toBe(0);
+      expect(
+        configFrom({ backend: "cloud", cloudOrganization: "acme", roleReadyTimeoutSeconds: 60 })
+          .roleReadyTimeoutSeconds,
+      ).toBe(60);
+      const targets = configFrom({ backend: "cloud", cloudOrganization: "acme", targets: [{ name: "dev" }] }).targets;
+      expect(targets[0].roleReadyTimeoutSeconds).toBe(0);
+    });
+
+    it("signs in with HCP Terraform's dynamic credentials when asked, with backend cloud only", () => {
+      expect(
+        configFrom({ backend: "cloud", cloudOrganization: "acme", cloudDynamicCredentials: true }).state
+          .cloudDynamicCredentials,
+      ).toBe(true);
+      expect(() => configFrom({ cloudDynamicCredentials: true })).toThrow(
+        exactly(
+          'Invalid setting: cloudDynamicCredentials (context "cloudDynamicCredentials") is true; it applies only with backend "cloud" (HCP Terraform gives the credentials)',
+        ),
+      );
+      expect(() =>
+        configFrom({
+          backend: "cloud",
+          cloudOrganization: "acme",
+          cloudDynamicCredentials: true,
+          roleReadyTimeoutSeconds: 60,
+        }),
+      ).toThrow(/^Invalid setting: cloudDynamicCredentials .*set roleReadyTimeoutSeconds to 0$/);
+      expect(() =>
+        configFrom({
+          backend: "cloud",
+          cloudOrganization: "acme",
+          cloudDynamicCredentials: true,
+          sourceAuth: "web-identity",
+          sourceRoleArn: "arn:aws:iam::111111111111:role/ci",
+          webIdentityTokenFile: "/run/token",
+        }),
+      ).toThrow(/^Invalid setting: cloudDynamicCredentials .*sourceAuth is "web-identity" too/);
+    });
+
+    it("keeps the state in HCP Terraform workspaces named after the stacks with backend cloud", () => {
+      const config = configFrom({ backend: "cloud", cloudOrganization: "acme", cloudWorkspacePrefix: "net-" });
+      expect(config.state).toMatchObject({
+        backend: "cloud",
+        cloudOrganization: "acme",
+        cloudHostname: "app.terraform.io",
+        cloudWorkspacePrefix: "net-",
+      });
+      expect(
+        configFrom({ backend: "cloud", cloudOrganization: "acme", cloudHostname: "tfe.acme.example" }).state,
+      ).toMatchObject({ cloudHostname: "tfe.acme.example" });
+    });
+
+    it("needs the organization with backend cloud", () => {
+      expect(() => configFrom({ backend: "cloud" })).toThrow(
+        exactly(
+          'Invalid setting: cloudOrganization (default) is undefined; is required with backend "cloud": the HCP Terraform organization of the workspaces',
+        ),
+      );
+    });
+
+    it("signs in to the S3 state with the OIDC token when the source does, unless a state profile is set", () => {
+      const web = {
+        sourceAuth: "web-identity",
+        sourceRoleArn: "arn:aws:iam::111111111111:role/ci",
+        webIdentityTokenFile: "/run/token",
+        backend: "s3",
+        stateBucket: "my-state",
+      };
+      expect(configFrom(web).state.webIdentity).toEqual({
+        roleArn: "arn:aws:iam::111111111111:role/ci",
+        tokenFile: "/run/token",
+      });
+      expect(configFrom({ ...web, stateProfile: "state" }).state).toMatchObject({
+        profile: "state",
+        webIdentity: undefined,
       });
     });
 

@@ -46,6 +46,64 @@ describe("Ec2Stack", () => {
       expect(allStrings(JSON.parse(synth))).not.toContain("prod-admin");
     });
 
+    it("signs in with the OIDC token and reads no profile with sourceAuth web-identity, then goes through the hubs", () => {
+      // WHEN
+      const { json } = ec2Stack({
+        sourceAuth: "web-identity",
+        sourceRoleArn: "arn:aws:iam::111111111111:role/ci",
+        webIdentityTokenFile: "/run/token",
+        hubRoleArns: ["arn:aws:iam::333333333333:role/hub"],
+      });
+
+      // THEN
+      const provider = onlyProvider(json);
+      expect(provider).not.toHaveProperty("profile");
+      expect(provider.assume_role_with_web_identity).toEqual([
+        {
+          role_arn: "arn:aws:iam::111111111111:role/ci",
+          web_identity_token_file: "/run/token",
+          session_name: "cdktf-ec2-stack",
+        },
+      ]);
+      const chain = provider.assume_role as Block[];
+      expect(chain.map((hop) => hop.role_arn)).toEqual([
+        "arn:aws:iam::333333333333:role/hub",
+        expect.stringMatching(REMOTE_ROLE_ARN),
+      ]);
+    });
+
+    it("reads iam-stack's role ARN from its HCP Terraform workspace with backend cloud", () => {
+      // WHEN
+      const { json } = ec2Stack({ backend: "cloud", cloudOrganization: "acme" });
+
+      // THEN
+      expect(json.terraform).toMatchObject({
+        cloud: {
+          organization: "acme",
+          hostname: "app.terraform.io",
+          workspaces: { name: "cdktf-assume-role-ec2-stack" },
+        },
+      });
+      expect(Object.values(json.data?.terraform_remote_state ?? {})).toEqual([
+        {
+          backend: "remote",
+          config: {
+            organization: "acme",
+            hostname: "app.terraform.io",
+            workspaces: { name: "cdktf-assume-role-iam-stack" },
+          },
+        },
+      ]);
+    });
+
+    it("signs in with HCP Terraform's dynamic credentials, reading no profile, when asked", () => {
+      const provider = onlyProvider(
+        ec2Stack({ backend: "cloud", cloudOrganization: "acme", cloudDynamicCredentials: true }).json,
+      );
+      expect(provider).not.toHaveProperty("profile");
+      expect(provider.shared_config_files).toEqual(["${var.tfc_aws_dynamic_credentials.default.shared_config_file}"]);
+    });
+
     it("does not use the default destination profile anywhere", () => {
       // WHEN
       const { json } = ec2Stack();

@@ -61,6 +61,33 @@ describe("IamStack", () => {
       ]);
     });
 
+    it("signs the source provider in with the OIDC token, reading no profile, with sourceAuth web-identity", () => {
+      const { json } = iamStack({
+        sourceAuth: "web-identity",
+        sourceRoleArn: "arn:aws:iam::111111111111:role/ci",
+        webIdentityTokenFile: "/run/token",
+      });
+      const source = (json.provider?.aws ?? []).find((p) => p.alias === "source");
+      expect(source).toEqual({
+        alias: "source",
+        region: "us-east-1",
+        assume_role_with_web_identity: [
+          {
+            role_arn: "arn:aws:iam::111111111111:role/ci",
+            web_identity_token_file: "/run/token",
+            session_name: "cdktf-iam-stack",
+          },
+        ],
+      });
+    });
+
+    it("trusts only the last hub role, not the source account, with hubRoleArns", () => {
+      const { json } = iamStack({ hubRoleArns: ["arn:aws:iam::333333333333:role/hub"] });
+      for (const statement of trustStatements(json)) {
+        expect(statement.principals).toEqual([{ type: "AWS", identifiers: ["arn:aws:iam::333333333333:role/hub"] }]);
+      }
+    });
+
     it("uses the configured profiles and region", () => {
       // WHEN
       const { synth } = iamStack({ sourceProfile: "ci", destinationProfile: "prod-admin", region: "eu-west-1" });
@@ -284,6 +311,22 @@ describe("IamStack", () => {
       );
     });
 
+    it("signs in for the wait as ec2-stack does: OIDC token, hub roles", () => {
+      const { json } = iamStack({
+        sourceAuth: "web-identity",
+        sourceRoleArn: "arn:aws:iam::111111111111:role/ci",
+        webIdentityTokenFile: "/run/token",
+        hubRoleArns: ["arn:aws:iam::333333333333:role/hub"],
+      });
+      const { environment } = waitOf(json).exec;
+      expect(environment).not.toHaveProperty("WAIT_PROFILE");
+      expect(environment).toMatchObject({
+        WAIT_WEB_IDENTITY_ROLE_ARN: "arn:aws:iam::111111111111:role/ci",
+        WAIT_WEB_IDENTITY_TOKEN_FILE: "/run/token",
+        WAIT_HUB_ROLE_ARNS: '["arn:aws:iam::333333333333:role/hub"]',
+      });
+    });
+
     it("does not wait with roleReadyTimeoutSeconds 0", () => {
       expect(blocksOf(iamStack({ roleReadyTimeoutSeconds: 0 }).json, "resource", "terraform_data")).toEqual({});
     });
@@ -408,6 +451,65 @@ describe("IamStack", () => {
           encrypt: true,
           use_lockfile: true,
         },
+      });
+    });
+
+    it("signs in to the S3 state with the OIDC token when the source does", () => {
+      const { json } = iamStack({
+        sourceAuth: "web-identity",
+        sourceRoleArn: "arn:aws:iam::111111111111:role/ci",
+        webIdentityTokenFile: "/run/token",
+        backend: "s3",
+        stateBucket: "my-state",
+      });
+      expect(json.terraform?.backend).toEqual({
+        s3: {
+          bucket: "my-state",
+          key: "cdktf-assume-role/iam-stack.tfstate",
+          region: "us-east-1",
+          assume_role_with_web_identity: {
+            role_arn: "arn:aws:iam::111111111111:role/ci",
+            web_identity_token_file: "/run/token",
+            session_name: "cdktf-iam-stack-state",
+          },
+          encrypt: true,
+          use_lockfile: true,
+        },
+      });
+    });
+
+    it("signs both providers in with HCP Terraform's dynamic credentials, reading no profile, when asked", () => {
+      const { json } = iamStack({ backend: "cloud", cloudOrganization: "acme", cloudDynamicCredentials: true });
+      expect(json.provider?.aws).toEqual([
+        {
+          alias: "source",
+          region: "us-east-1",
+          shared_config_files: ["${var.tfc_aws_dynamic_credentials.default.shared_config_file}"],
+        },
+        {
+          alias: "destination",
+          region: "us-east-1",
+          shared_config_files: ['${var.tfc_aws_dynamic_credentials.aliases["destination"].shared_config_file}'],
+        },
+      ]);
+      expect((json as { variable?: Record<string, Block> }).variable?.tfc_aws_dynamic_credentials).toMatchObject({
+        type: "object({ default = object({ shared_config_file = string }), aliases = map(object({ shared_config_file = string })) })",
+      });
+      expect(blocksOf(json, "resource", "terraform_data")).toEqual({});
+    });
+
+    it("keeps its state in its own HCP Terraform workspace with backend cloud", () => {
+      const { json } = iamStack({
+        backend: "cloud",
+        cloudOrganization: "acme",
+        cloudHostname: "tfe.acme.example",
+        cloudWorkspacePrefix: "net-",
+      });
+      expect(json.terraform?.backend).toBeUndefined();
+      expect((json.terraform as Block).cloud).toEqual({
+        organization: "acme",
+        hostname: "tfe.acme.example",
+        workspaces: { name: "net-iam-stack" },
       });
     });
 

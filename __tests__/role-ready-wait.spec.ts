@@ -87,6 +87,33 @@ describe("RoleReadyWait", () => {
     });
   });
 
+  it("signs in as the assuming stack does: an OIDC token instead of a profile, then the hub roles", () => {
+    const block = waitBlock(
+      waitIn({
+        profile: undefined,
+        webIdentity: { roleArn: "arn:aws:iam::111111111111:role/ci", tokenFile: "/run/token" },
+        hubRoleArns: ["arn:aws:iam::333333333333:role/hub"],
+      }),
+    );
+    const exec = (block.provisioner as { "local-exec": { environment: Record<string, string> } }[])[0]["local-exec"];
+    expect(exec.environment).toEqual({
+      WAIT_ROLE_ARN: ROLE_ARN,
+      WAIT_REGION: "eu-west-1",
+      WAIT_TIMEOUT_SECONDS: "120",
+      WAIT_WEB_IDENTITY_ROLE_ARN: "arn:aws:iam::111111111111:role/ci",
+      WAIT_WEB_IDENTITY_TOKEN_FILE: "/run/token",
+      WAIT_HUB_ROLE_ARNS: '["arn:aws:iam::333333333333:role/hub"]',
+    });
+  });
+
+  it("refuses to sign in two ways, or none", () => {
+    const message = exactly("give exactly one of profile and webIdentity: how the wait signs in");
+    expect(() => waitIn({ profile: undefined })).toThrow(message);
+    expect(() => waitIn({ webIdentity: { roleArn: "arn:aws:iam::111111111111:role/ci", tokenFile: "t" } })).toThrow(
+      message,
+    );
+  });
+
   it("runs a given script instead of the shipped one", () => {
     const block = waitBlock(waitIn({ scriptPath: "/opt/wait.js" }));
     expect(JSON.stringify(block.provisioner)).toContain('"command":"node \\"/opt/wait.js\\""');

@@ -80,7 +80,15 @@ describe("parseStackCommand", () => {
   });
 
   it("refuses an unknown action, a missing stack and --force on deploy", () => {
-    expect(() => parseStackCommand(["plan", "iam-stack"])).toThrow(/^usage: scripts\/stack.ts/);
+    expect(() => parseStackCommand(["plan", "iam-stack"])).toThrow(
+      /^usage: scripts\/stack.ts <deploy\|destroy\|diff> /,
+    );
+    expect(parseStackCommand(["diff", "ec2-stack", "--target", "blue"])).toMatchObject({
+      action: "diff",
+      stack: "ec2-stack",
+      target: "blue",
+    });
+    expect(() => parseStackCommand(["diff", "iam-stack", "--force"])).toThrow("--force only applies to destroy");
     expect(() => parseStackCommand(["deploy", "--auto-approve"])).toThrow(/^usage: scripts\/stack.ts/);
     expect(() => parseStackCommand(["deploy", "iam-stack", "--force"])).toThrow("--force only applies to destroy");
   });
@@ -120,6 +128,13 @@ describe("commandSelections", () => {
 });
 
 describe("cdktfRuns", () => {
+  it("plans each selected stack in a run of its own: cdktf diff takes one stack", () => {
+    expect(cdktfRuns("diff", { kind: "ec2", pairs: TARGETS }, ["--no-color"])).toEqual([
+      ["diff", "ec2-stack-blue", "--no-color"],
+      ["diff", "ec2-stack-green", "--no-color"],
+    ]);
+  });
+
   it("runs one half of the pair without cdktf's dependency check, and passes the rest through", () => {
     expect(cdktfRuns("deploy", EC2, ["--auto-approve"])).toEqual([
       ["deploy", "ec2-stack", "--ignore-missing-stack-dependencies", "--auto-approve"],

@@ -19,6 +19,7 @@ import "./config.spec";
 import "./cross-account-role.spec";
 import "./ec2-deployer-policy.spec";
 import "./ec2-stack.spec";
+import "./fault-proxy.spec";
 import "./hardened-instance.spec";
 import "./iam-stack.spec";
 import "./iam/least-privilege.spec";
@@ -39,9 +40,11 @@ import "./policy/trust-policy-account-root-needs-condition.spec";
 import "./policy/trust-policy-no-wildcard-principal.spec";
 import "./prerequisites.spec";
 import "./readme.spec";
+import "./role-ready-wait.spec";
 import "./stack-command.spec";
 import "./terraform-cli-config.spec";
 import "./token-traces.spec";
+import "./workflow.spec";
 
 describe("the unit suite", () => {
   it("runs every spec file under __tests__", () => {

@@ -56,9 +56,32 @@ const EVERY_OPTION: Context = {
   stateBucket: "my-state",
 };
 
+/** The settings of a pipeline and a landing zone: OIDC, a hub, HCP Terraform, own subnet and image parameter. */
+const PIPELINE: Context = {
+  sourceAuth: "web-identity",
+  sourceRoleArn: `arn:aws:iam::${SOURCE_ACCOUNT}:role/ci`,
+  webIdentityTokenFile: "/run/token",
+  hubRoleArns: ["arn:aws:iam::333333333333:role/hub-deployer"],
+  permissions: "least-privilege",
+  amiSsmParameter: "/aws/service/canonical/ubuntu/server/24.04/stable/current/amd64/hvm/ebs-gp3/ami-id",
+  replaceOnNewAmi: true,
+  subnetId: "subnet-0123456789abcdef0",
+  securityGroupIds: ["sg-0123456789abcdef0"],
+  backend: "cloud",
+  cloudOrganization: "acme",
+};
+
+/** The value HCP Terraform gives `tfc_aws_dynamic_credentials`: a config file per configuration. */
+const DYNAMIC_CREDENTIALS = {
+  default: { shared_config_file: "/home/tfc-agent/.tfc-agent/aws/default.config" },
+  aliases: { destination: { shared_config_file: "/home/tfc-agent/.tfc-agent/aws/destination.config" } },
+};
+
 const SETTINGS: Readonly<Record<string, Context>> = {
   "the default settings": {},
   "every optional setting": EVERY_OPTION,
+  "the pipeline settings": PIPELINE,
+  "HCP Terraform's dynamic credentials": { backend: "cloud", cloudOrganization: "acme", cloudDynamicCredentials: true },
 };
 const STACKS = ["iam-stack", "ec2-stack"] as const;
 const CASES = Object.keys(SETTINGS).flatMap((settings) => STACKS.map((stack) => ({ settings, stack })));
@@ -102,7 +125,7 @@ function errorsIn(dir: string): Diagnostic[] {
 
 beforeAll(async () => {
   workDir = fs.mkdtempSync(path.join(os.tmpdir(), "terraform-validity-"));
-  const modules: Record<string, { source: string }> = {};
+  const modules: Record<string, { source: string } & Record<string, unknown>> = {};
   for (const [settings, context] of Object.entries(SETTINGS)) {
     // The helpers remove the app's output directory after this file. app.synth() writes the
     // stacks there, as `cdktf synth` does.
@@ -112,7 +135,11 @@ beforeAll(async () => {
       const dir = path.join(app.outdir, "stacks", stack);
       stackDirs.set(`${settings}/${stack}`, dir);
       // A local module source must start with ./ or ../; both directories are in os.tmpdir().
-      modules[`${settings.replace(/\W+/g, "-")}_${stack}`] = { source: path.relative(workDir, dir) };
+      modules[`${settings.replace(/\W+/g, "-")}_${stack}`] = {
+        source: path.relative(workDir, dir),
+        // What HCP Terraform passes a workspace with dynamic provider credentials.
+        ...(context.cloudDynamicCredentials ? { tfc_aws_dynamic_credentials: DYNAMIC_CREDENTIALS } : {}),
+      };
     }
   }
   brokenDir = path.join(workDir, "broken");

@@ -2,12 +2,42 @@ import { Construct } from "constructs";
 import { Token } from "cdktf";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 
+/** An OIDC token exchanged for a role session (`sts:AssumeRoleWithWebIdentity`): no stored keys. */
+export interface WebIdentity {
+  /** The role that trusts the OIDC provider. */
+  readonly roleArn: string;
+  /** The file the token is in; read at each run. */
+  readonly tokenFile: string;
+}
+
 /** Properties of an {@link AssumedRoleProvider}. */
 export interface AssumedRoleProviderProps {
   /** AWS region the provider acts in. */
   readonly region: string;
-  /** Shared-credentials profile whose principal assumes the role (the source account's). */
-  readonly profile: string;
+  /**
+   * Shared-credentials profile whose principal assumes the role (the source account's).
+   * Exactly one of `profile` and `webIdentity`.
+   * @default - none: `webIdentity`
+   */
+  readonly profile?: string;
+  /**
+   * Sign in with an OIDC token instead of a profile; the session of its role assumes the roles.
+   * @default - none: `profile`
+   */
+  readonly webIdentity?: WebIdentity;
+  /**
+   * Sign in with the default profile of this shared config file instead (e.g. the one HCP
+   * Terraform writes for dynamic provider credentials).
+   * @default - none: `profile`
+   */
+  readonly sharedConfigFile?: string;
+  /**
+   * Roles assumed, in this order, before `roleArn` (hub and spoke: e.g. a deployer role in a
+   * tooling account that every workload account's role trusts). Each is a chained session,
+   * which AWS caps at one hour.
+   * @default - none: `roleArn` is assumed directly
+   */
+  readonly hubRoleArns?: readonly string[];
   /** ARN of the role to assume; usually a token from another stack. */
   readonly roleArn: string;
   /** Name of the role session, seen in CloudTrail: 2 to 64 characters of `[\w+=,.@-]`. */
@@ -48,7 +78,8 @@ export interface AssumedRoleProviderProps {
 }
 
 /**
- * An AWS provider that signs in with one profile only and acts through an assumed role.
+ * An AWS provider that signs in with one profile (or an OIDC token) only and acts through an
+ * assumed role, optionally through hub roles first (`assume_role` blocks, in order).
  */
 export class AssumedRoleProvider extends Construct {
   /** The provider, to pass to the resources that must act in the role's account. */
@@ -63,13 +94,23 @@ export class AssumedRoleProvider extends Construct {
     if (source !== undefined && !Token.isUnresolved(source) && !/^[\w+=,.@-]{2,64}$/.test(source)) {
       throw new Error(`sourceIdentity "${source}" must be 2 to 64 letters, digits or _+=,.@-`);
     }
+    const ways = [props.profile, props.webIdentity, props.sharedConfigFile].filter((w) => w !== undefined);
+    if (ways.length !== 1) {
+      throw new Error("give exactly one of profile, webIdentity and sharedConfigFile: how the provider signs in");
+    }
     const tags = props.sessionTags ?? {};
+    const web = props.webIdentity;
     this.provider = new AwsProvider(this, "Provider", {
       alias: props.alias,
       region: props.region,
       profile: props.profile,
+      sharedConfigFiles: props.sharedConfigFile !== undefined ? [props.sharedConfigFile] : undefined,
+      assumeRoleWithWebIdentity: web
+        ? [{ roleArn: web.roleArn, webIdentityTokenFile: web.tokenFile, sessionName: props.sessionName }]
+        : undefined,
       allowedAccountIds: props.allowedAccountIds ? [...props.allowedAccountIds] : undefined,
       assumeRole: [
+        ...(props.hubRoleArns ?? []).map((roleArn) => ({ roleArn, sessionName: props.sessionName })),
         {
           roleArn: props.roleArn,
           sessionName: props.sessionName,

@@ -1,6 +1,7 @@
 import * as path from "path";
 import { Construct } from "constructs";
 import { DataResource, ITerraformDependable } from "cdktf";
+import { WebIdentity } from "./assumed-role-provider";
 
 /** The script that waits, shipped with the app (plain JavaScript: Terraform runs it with `node`). */
 export const WAIT_UNTIL_ASSUMABLE_SCRIPT = path.resolve(__dirname, "..", "scripts", "wait-until-assumable.js");
@@ -9,8 +10,22 @@ export const WAIT_UNTIL_ASSUMABLE_SCRIPT = path.resolve(__dirname, "..", "script
 export interface RoleReadyWaitProps {
   /** ARN of the role to wait for. */
   readonly roleArn: string;
-  /** Shared-credentials profile that assumes the role, as the stacks that use it will. */
-  readonly profile: string;
+  /**
+   * Shared-credentials profile that assumes the role, as the stacks that use it will. Exactly
+   * one of `profile` and `webIdentity`.
+   * @default - none: `webIdentity`
+   */
+  readonly profile?: string;
+  /**
+   * Sign in with an OIDC token instead of a profile, as the stacks that use the role will.
+   * @default - none: `profile`
+   */
+  readonly webIdentity?: WebIdentity;
+  /**
+   * Roles assumed, in order, before the role (hub and spoke), as the stacks that use it will.
+   * @default - none
+   */
+  readonly hubRoleArns?: readonly string[];
   /** Region of the STS endpoint. */
   readonly region: string;
   /** How long to wait at most, in seconds, before the deploy fails. */
@@ -66,12 +81,22 @@ export class RoleReadyWait extends Construct {
     if (!Number.isInteger(props.timeoutSeconds) || props.timeoutSeconds < 1) {
       throw new Error(`timeoutSeconds is ${props.timeoutSeconds}; it must be a whole number of seconds, at least 1`);
     }
+    if ((props.profile === undefined) === (props.webIdentity === undefined)) {
+      throw new Error("give exactly one of profile and webIdentity: how the wait signs in");
+    }
     const environment: Record<string, string> = {
       WAIT_ROLE_ARN: props.roleArn,
-      WAIT_PROFILE: props.profile,
       WAIT_REGION: props.region,
       WAIT_TIMEOUT_SECONDS: String(props.timeoutSeconds),
     };
+    if (props.profile !== undefined) environment.WAIT_PROFILE = props.profile;
+    if (props.webIdentity !== undefined) {
+      environment.WAIT_WEB_IDENTITY_ROLE_ARN = props.webIdentity.roleArn;
+      environment.WAIT_WEB_IDENTITY_TOKEN_FILE = props.webIdentity.tokenFile;
+    }
+    if (props.hubRoleArns !== undefined && props.hubRoleArns.length > 0) {
+      environment.WAIT_HUB_ROLE_ARNS = JSON.stringify(props.hubRoleArns);
+    }
     if (props.externalId !== undefined) environment.WAIT_EXTERNAL_ID = props.externalId;
     if (props.sourceIdentity !== undefined) environment.WAIT_SOURCE_IDENTITY = props.sourceIdentity;
     if (props.sessionTags !== undefined && Object.keys(props.sessionTags).length > 0) {

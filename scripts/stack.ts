@@ -1,5 +1,5 @@
 /**
- * `npm run deploy:iam | deploy:ec2 | destroy:ec2 | destroy:iam | destroy`: one half of the
+ * `npm run deploy:iam | deploy:ec2 | destroy:ec2 | destroy:iam | destroy | plan:iam | plan:ec2`: one half of the
  * iam-stack/ec2-stack pair, or both halves in dependency order, through the real cdktf CLI (or
  * CDK Terrain's cdktn, whichever package.json lists), with the checks that plain `cdktf` leaves
  * to the user.
@@ -9,6 +9,7 @@
  *   npm run deploy:ec2 -- --target prod      ec2-stack-prod only
  *   npm run destroy:iam -- --force           even though ec2-stack still has resources
  *   npm run destroy                          every ec2 stack, then every iam stack (`destroy all`)
+ *   npm run plan:ec2 -- --target prod        cdktf diff ec2-stack-prod: what a deploy would change
  *
  * - Deploys or destroys one stack of a dependent pair (cdktf's --ignore-missing-stack-dependencies).
  * - Refuses to destroy iam-stack while ec2-stack's state still has resources, unless --force.
@@ -23,6 +24,7 @@ import { spawn } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import { GetObjectCommand, S3Client } from "@aws-sdk/client-s3";
+import { fromTokenFile } from "@aws-sdk/credential-provider-web-identity";
 import { AppConfig, ConfigError } from "../config";
 import { projectCli } from "./lib/cdk-cli";
 import { stripTerminalCodes } from "./lib/process";
@@ -57,7 +59,26 @@ async function readState(config: AppConfig, stack: string): Promise<string | und
     const file = path.join(state.dir, `terraform.${stack}.tfstate`);
     return fs.existsSync(file) ? fs.readFileSync(file, "utf8") : undefined;
   }
-  const s3 = new S3Client({ region: state.region, profile: state.profile });
+  if (state.backend === "cloud") {
+    throw new Error(
+      `backend "cloud" keeps the state in the HCP Terraform workspace ${state.cloudWorkspacePrefix}${stack}, ` +
+        "which this check does not read",
+    );
+  }
+  // Signed in as the S3 backend is: with the pipeline's OIDC token, or the state profile.
+  const web = state.webIdentity;
+  const s3 = new S3Client(
+    web
+      ? {
+          region: state.region,
+          credentials: fromTokenFile({
+            roleArn: web.roleArn,
+            webIdentityTokenFile: web.tokenFile,
+            roleSessionName: "cdktf-state-check",
+          }),
+        }
+      : { region: state.region, profile: state.profile },
+  );
   try {
     const key = `${state.keyPrefix}/${stack}.tfstate`;
     const res = await s3.send(new GetObjectCommand({ Bucket: state.bucket!, Key: key }));

@@ -7,6 +7,7 @@ import { CrossAccountRole } from "../constructs/cross-account-role";
 import { HardenedInstance } from "../constructs/hardened-instance";
 import { suppressPolicyRule } from "../constructs/policy/rule";
 import { configureStateBackend } from "./state-backend";
+import { sourceSignIn } from "./source-sign-in";
 import { MANAGED_BY_TAG } from "./tags";
 
 /** Properties of an {@link Ec2Stack}. */
@@ -39,7 +40,8 @@ export class Ec2Stack extends TerraformStack {
 
     this.assumedRole = new AssumedRoleProvider(this, "AssumedRoleProvider", {
       region: settings.region,
-      profile: settings.sourceProfile,
+      ...sourceSignIn(this, settings, props.state),
+      hubRoleArns: settings.hubRoleArns,
       roleArn: props.role.roleArn,
       sessionName: `cdktf-${name}`,
       externalId: settings.role.externalId,

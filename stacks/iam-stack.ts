@@ -6,6 +6,7 @@ import { CrossAccountRole } from "../constructs/cross-account-role";
 import { Ec2DeployerPolicy } from "../constructs/ec2-deployer-policy";
 import { RoleReadyWait } from "../constructs/role-ready-wait";
 import { configureStateBackend } from "./state-backend";
+import { destinationSignIn, sourceSignIn } from "./source-sign-in";
 import { MANAGED_BY, MANAGED_BY_KEY, MANAGED_BY_TAG } from "./tags";
 
 /** Properties of an {@link IamStack}. */
@@ -35,15 +36,28 @@ export class IamStack extends TerraformStack {
     const { settings } = props;
     configureStateBackend(this, name, props.state);
 
+    const signIn = sourceSignIn(this, settings, props.state);
     this.sourceProvider = new AwsProvider(this, "SourceProvider", {
       alias: "source",
-      profile: settings.sourceProfile,
+      profile: signIn.profile,
+      sharedConfigFiles: signIn.sharedConfigFile ? [signIn.sharedConfigFile] : undefined,
+      assumeRoleWithWebIdentity: signIn.webIdentity
+        ? [
+            {
+              roleArn: signIn.webIdentity.roleArn,
+              webIdentityTokenFile: signIn.webIdentity.tokenFile,
+              sessionName: `cdktf-${name}`,
+            },
+          ]
+        : undefined,
       region: settings.region,
       allowedAccountIds: settings.sourceAccountId ? [settings.sourceAccountId] : undefined,
     });
+    const destination = destinationSignIn(this, settings, props.state);
     this.destinationProvider = new AwsProvider(this, "DestinationProvider", {
       alias: "destination",
-      profile: settings.destinationProfile,
+      profile: destination.profile,
+      sharedConfigFiles: destination.sharedConfigFile ? [destination.sharedConfigFile] : undefined,
       region: settings.region,
       allowedAccountIds: settings.destinationAccountId ? [settings.destinationAccountId] : undefined,
     });
@@ -94,7 +108,9 @@ export class IamStack extends TerraformStack {
       // The session ec2-stack will open: same profile, external id, source identity and tags.
       this.roleReady = new RoleReadyWait(this, "RoleReady", {
         roleArn: this.role.roleArn,
-        profile: settings.sourceProfile,
+        profile: signIn.profile,
+        webIdentity: signIn.webIdentity,
+        hubRoleArns: settings.hubRoleArns,
         region: settings.region,
         timeoutSeconds: settings.roleReadyTimeoutSeconds,
         triggers: { trustPolicy: this.role.trustPolicy.json },

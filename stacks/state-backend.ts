@@ -1,20 +1,35 @@
 import * as path from "path";
-import { LocalBackend, S3Backend, TerraformStack } from "cdktf";
+import { CloudBackend, LocalBackend, NamedCloudWorkspace, S3Backend, TerraformStack } from "cdktf";
 import { StateSettings } from "../config";
 
 /**
  * Configures where a stack keeps its state: one state per stack, locally as
- * `<dir>/terraform.<stack>.tfstate` or in S3 as `<prefix>/<stack>.tfstate`.
+ * `<dir>/terraform.<stack>.tfstate`, in S3 as `<prefix>/<stack>.tfstate`, or in the HCP
+ * Terraform workspace `<prefix><stack>` (runs, state, locking and history there).
  * A stack that reads another stack's outputs gets a remote-state data source
- * with the same settings from CDKTF.
+ * with the same settings from CDKTF (for HCP Terraform: the `remote` backend's data source
+ * on the producing workspace, which must share its state with the consuming one).
  */
 export function configureStateBackend(stack: TerraformStack, stackName: string, state: StateSettings): void {
+  if (state.backend === "cloud") {
+    new CloudBackend(stack, {
+      organization: state.cloudOrganization!,
+      hostname: state.cloudHostname,
+      workspaces: new NamedCloudWorkspace(`${state.cloudWorkspacePrefix}${stackName}`),
+    });
+    return;
+  }
   if (state.backend === "s3") {
+    const web = state.webIdentity;
     new S3Backend(stack, {
       bucket: state.bucket!,
       key: `${state.keyPrefix}/${stackName}.tfstate`,
       region: state.region,
-      profile: state.profile,
+      // In a pipeline with OIDC, the backend signs in with the token as the providers do.
+      profile: web ? undefined : state.profile,
+      assumeRoleWithWebIdentity: web
+        ? { roleArn: web.roleArn, webIdentityTokenFile: web.tokenFile, sessionName: `cdktf-${stackName}-state` }
+        : undefined,
       encrypt: true,
       dynamodbTable: state.lock === "dynamodb" ? state.lockTable : undefined,
     });

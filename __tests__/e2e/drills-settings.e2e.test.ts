@@ -35,6 +35,11 @@ const BAD_VALUES: Record<
   region: { value: "mars-north-1a" },
   sourceProfile: { value: "source profile" },
   destinationProfile: { value: "-destination" },
+  sourceAuth: { value: "oidc" },
+  sourceRoleArn: { value: "arn:aws:iam::123:role/ci" },
+  // Judged only with a valid sourceAuth: here it is set without web-identity.
+  webIdentityTokenFile: { value: "/run/token", with: { SOURCE_AUTH: "profile" } },
+  hubRoleArns: { value: "arn:aws:iam::333333333333:user/hub" },
   sourceAccountId: { value: "12345" },
   destinationAccountId: { value: "2222222222222" },
   roleName: { value: "role/with/slashes" },
@@ -74,6 +79,10 @@ const BAD_VALUES: Record<
   stateProfile: { value: "state profile" },
   stateLock: { value: "none" },
   stateLockTable: { value: "ab", with: { STATE_LOCK: "dynamodb" } },
+  cloudOrganization: { value: "my org" },
+  cloudHostname: { value: "https://app.terraform.io" },
+  cloudWorkspacePrefix: { value: "cdktf assume" },
+  cloudDynamicCredentials: { value: "yes" },
   targets: { value: "not-json", alone: true },
 };
 

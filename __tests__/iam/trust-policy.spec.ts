@@ -181,6 +181,29 @@ describe("trust policy under the IAM policy engine", () => {
     ]);
   });
 
+  describe("hubRoleArns: hub and spoke", () => {
+    const HUB = "arn:aws:iam::333333333333:role/hub-deployer";
+    const HUB_SESSION = "arn:aws:sts::333333333333:assumed-role/hub-deployer/cdktf-ec2-stack";
+    rows({ hubRoleArns: [HUB] }, [
+      [
+        "a session of the hub role, which ec2-stack assumes first",
+        { caller: sourceCaller(scenario(), HUB_SESSION) },
+        "allowed",
+      ],
+      ["a user of the source account, directly: only the hub is trusted", {}, "refused"],
+      [
+        "a role session of the source account, directly",
+        { caller: sourceCaller(scenario(), DEPLOYER_SESSION) },
+        "refused",
+      ],
+      [
+        "a session of another role of the hub's account",
+        { caller: sourceCaller(scenario(), "arn:aws:sts::333333333333:assumed-role/other/s") },
+        "refused",
+      ],
+    ]);
+  });
+
   describe("all trust settings together", () => {
     const all = {
       trustedPrincipalArns: [ALICE],

@@ -6,8 +6,12 @@ wrong (or the other way round). Arguments are passed to moto_server unchanged.
 """
 
 import sys
+from datetime import datetime
 
+from moto.ec2.models import amis
 from moto.ec2.models.elastic_network_interfaces import NetworkInterface
+from moto.ec2.models.instances import Instance
+from moto.ec2.responses.amis import AmisResponse
 from moto.iam.access_control import IAMPolicyStatement
 from moto.server import main
 
@@ -39,6 +43,96 @@ def _any_resource_when_unknown(self, statement_element, value):
 
 
 IAMPolicyStatement._check_element_matches = _any_resource_when_unknown
+
+
+def _canonical_noble_gp3(ami_id, build, creation_date):
+    name = f"ubuntu/images/hvm-ssd-gp3/ubuntu-noble-24.04-amd64-server-{build}"
+    return {
+        "ami_id": ami_id,
+        "state": "available",
+        "public": True,
+        "owner_id": "099720109477",
+        "image_location": f"099720109477/{name}",
+        "sriov": "simple",
+        "root_device_type": "ebs",
+        "root_device_name": "/dev/sda1",
+        "description": "Canonical, Ubuntu, 24.04, amd64 noble image",
+        "image_type": "machine",
+        "platform": None,
+        "architecture": "x86_64",
+        "name": name,
+        "virtualization_type": "hvm",
+        "hypervisor": "xen",
+        "creation_date": creation_date,
+    }
+
+
+# moto's catalogue of public images, which every account's EC2 backend loads when it is created,
+# holds Canonical's Ubuntu only up to 16.04, under ubuntu/images/hvm-ssd/. AWS has Canonical's
+# current LTS under ubuntu/images/hvm-ssd-gp3/, which the app looks up by default: without these
+# the default lookup finds no image and ec2-stack cannot be planned. Two builds, so that the
+# lookup's most_recent has to choose, by creation date as on AWS (moto gives an entry without one
+# the time its backend was created, the same for every such image). moto matches the Owners
+# parameter against the owner id or the alias, and sets the alias "amazon" on every catalogue
+# entry, so Owners=["099720109477"] finds these (as would "amazon", which on AWS it would not).
+amis.AMIS.extend(
+    [
+        _canonical_noble_gp3("ami-0a1f3c5e7b9d2f416", "20250821", "2025-08-21T07:41:12.000Z"),
+        _canonical_noble_gp3("ami-0c7e2b4d6f8a1e395", "20251001", "2025-10-01T06:12:47.000Z"),
+    ]
+)
+
+_parse_timestamp = amis.parse_timestamp
+
+
+def _parse_timestamp_once(value):
+    # moto's loader writes the parsed creation date back into the shared catalogue entry, so the
+    # next backend to load the catalogue (a second account or region) would parse a datetime,
+    # and fail: the first entries with a creation date are the ones above.
+    return value if isinstance(value, datetime) else _parse_timestamp(value)
+
+
+amis.parse_timestamp = _parse_timestamp_once
+
+_register_image = AmisResponse.register_image
+
+
+def _register_image_as_described(self):
+    # moto's RegisterImage keeps only the name and description of the image: every registered
+    # image has no virtualization type, so a lookup that filters on virtualization-type=hvm, as
+    # the app's does, never finds one. AWS keeps what the request says, with its defaults for what
+    # it leaves out (paravirtual, i386), and an image whose root device is an EBS mapping is
+    # EBS-backed.
+    result = _register_image(self)
+    image = self.ec2_backend.amis[result.result["ImageId"]]
+    image.virtualization_type = self._get_param("VirtualizationType", "paravirtual")
+    image.architecture = self._get_param("Architecture", "i386")
+    image.root_device_name = self._get_param("RootDeviceName", image.root_device_name)
+    mappings = self._get_param("BlockDeviceMappings", [])
+    if any(m.get("DeviceName") == image.root_device_name and m.get("Ebs") for m in mappings):
+        image.root_device_type = "ebs"
+    return result
+
+
+AmisResponse.register_image = _register_image_as_described
+
+_prep_nics = Instance.prep_nics
+
+
+def _prep_nics_sharing_groups(self, *args, **kwargs):
+    # On AWS an instance's security groups are those of its primary network interface. moto puts
+    # on the instance only the groups of RunInstances' SecurityGroupId, and those of
+    # NetworkInterface.1.SecurityGroupId (or the VPC's default group) only on the interface: the
+    # AWS provider sends the latter when it launches into a subnet with associate_public_ip_address
+    # set, as the app does, and DescribeInstances would then show no group, so that every plan
+    # would put vpc_security_group_ids back.
+    _prep_nics(self, *args, **kwargs)
+    primary = self.nics.get(0)
+    if not self.security_groups and primary is not None:
+        self.security_groups = list(primary.group_set)
+
+
+Instance.prep_nics = _prep_nics_sharing_groups
 
 if __name__ == "__main__":
     sys.exit(main(sys.argv[1:]))

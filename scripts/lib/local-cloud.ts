@@ -8,6 +8,7 @@ import { createUserWithKey, EMULATOR_DEFAULT_ACCOUNT } from "./accounts";
 import { CredentialsFile } from "./credentials";
 import { projectCli } from "./cdk-cli";
 import { attachEmulator, Emulator, startEmulator } from "./emulator";
+import { FaultInjection, FaultProxy } from "./fault-proxy";
 import { CommandResult, runCommand, stopProcessGroup } from "./process";
 import { installProvider } from "./provider-cache";
 import {
@@ -82,6 +83,16 @@ export interface LocalCloudOptions {
   readonly tmpRoot?: string;
   /** Let the emulator outlive this process. @default false */
   readonly detached?: boolean;
+  /**
+   * Faults of real AWS that the emulator lacks (IAM propagation delay, throttling), injected by
+   * a proxy in front of it (see {@link FaultProxy}): every cdktf, Terraform and script run of
+   * this sandbox reaches AWS through the proxy, while the SDK clients of {@link LocalCloud.clients}
+   * and friends, which tests check results with, talk to the emulator directly. AccessDenied
+   * messages name the source profile's deployer unless `callerArn` says otherwise.
+   * Cannot be combined with `detached`: the proxy lives in this process.
+   * @default - no proxy: runs talk to the emulator directly
+   */
+  readonly faults?: FaultInjection;
 }
 
 /** What {@link LocalCloud.attach} needs to find a running sandbox again; holds no keys. */
@@ -141,6 +152,8 @@ export class LocalCloud {
     readonly destinations: readonly ProfileAccount[],
     private readonly settings: Readonly<Record<string, string>>,
     private readonly admins?: CredentialsFile,
+    /** The fault-injecting proxy and its counters, when the sandbox was started with `faults`. */
+    readonly faults?: FaultProxy,
   ) {
     this.stateDir = path.join(dir, "state");
     this.outDir = path.join(dir, "cdktf.out");
@@ -161,6 +174,9 @@ export class LocalCloud {
     const source = options.source ?? { profile: "source", accountId: EMULATOR_DEFAULT_ACCOUNT };
     const destinations = options.destinations ?? [{ profile: "destination", accountId: DEFAULT_DESTINATION_ACCOUNT }];
     const accounts = [source, ...destinations];
+    if (options.faults && options.detached) {
+      throw new Error("faults cannot be combined with detached: the fault proxy lives in this process");
+    }
     for (const profile of Object.keys(options.deployerPolicies ?? {})) {
       if (!options.enforceIam) throw new Error("deployerPolicies only apply with enforceIam: true");
       if (!accounts.some((a) => a.profile === profile)) {
@@ -174,6 +190,7 @@ export class LocalCloud {
     // unauthenticated requests (user, policy, key); IAM is enforced from the next request on.
     const enforceAfter = options.enforceIam ? accounts.length * 3 : undefined;
     let emulator: Emulator | undefined;
+    let faults: FaultProxy | undefined;
     try {
       emulator = await startEmulator({
         logFile: path.join(dir, "emulator.log"),
@@ -207,12 +224,20 @@ export class LocalCloud {
         });
         credentials.set(account.profile, key);
       }
+      if (options.faults) {
+        faults = await FaultProxy.start({
+          callerArn: `arn:aws:iam::${source.accountId}:user/deployer`,
+          ...options.faults,
+          upstream: emulator.endpoint,
+        });
+      }
       const settings = options.settings ?? {};
       const { endpoint, port, pid } = emulator;
       const session: SessionFile = { endpoint, port, pid, region, source, destinations, settings };
       fs.writeFileSync(path.join(dir, "session.json"), JSON.stringify(session, null, 2));
-      return new LocalCloud(dir, emulator, credentials, region, source, destinations, settings, admins);
+      return new LocalCloud(dir, emulator, credentials, region, source, destinations, settings, admins, faults);
     } catch (err) {
+      await faults?.stop();
       await emulator?.stop();
       fs.rmSync(dir, { recursive: true, force: true });
       throw err;
@@ -231,6 +256,11 @@ export class LocalCloud {
     return new LocalCloud(dir, emulator, credentials, s.region, s.source, s.destinations, s.settings, admins);
   }
 
+  /** The AWS endpoint of the sandbox's cdktf, Terraform and script runs: the fault proxy's, if any. */
+  get awsEndpoint(): string {
+    return this.faults?.endpoint ?? this.emulator.endpoint;
+  }
+
   /** The environment of a cdktf or terraform run: the sandbox's, nothing of the user's AWS set-up. */
   env(extra: Readonly<Record<string, string>> = {}): NodeJS.ProcessEnv {
     const env: NodeJS.ProcessEnv = { ...process.env };
@@ -240,7 +270,10 @@ export class LocalCloud {
     return {
       ...env,
       ...terraformEnv(this.cliConfigFile, this.provider),
-      AWS_ENDPOINT_URL: this.emulator.endpoint,
+      AWS_ENDPOINT_URL: this.awsEndpoint,
+      // The provider resolves a profile's web_identity_token_file with an STS client that reads
+      // only the service-specific variable.
+      AWS_ENDPOINT_URL_STS: this.awsEndpoint,
       AWS_SHARED_CREDENTIALS_FILE: this.credentials.path,
       AWS_CONFIG_FILE: this.configFile,
       AWS_EC2_METADATA_DISABLED: "true",
@@ -379,9 +412,13 @@ export class LocalCloud {
     return emulatorClients(this.emulator.endpoint, this.region, { key });
   }
 
-  /** Stops running cdktf commands and the emulator, and removes the run's directory. Safe to call twice. */
+  /**
+   * Stops running cdktf commands, the fault proxy and the emulator, and removes the run's
+   * directory. Safe to call twice.
+   */
   async close(options: { readonly keepFiles?: boolean } = {}): Promise<void> {
     await Promise.all([...this.running].map((child) => stopProcessGroup(child)));
+    await this.faults?.stop();
     await this.emulator.stop();
     if (!options.keepFiles) fs.rmSync(this.dir, { recursive: true, force: true });
   }

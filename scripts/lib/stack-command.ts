@@ -7,7 +7,7 @@ import * as path from "path";
 import { AppConfig } from "../../config";
 
 /** What the wrapper runs. */
-export type StackAction = "deploy" | "destroy";
+export type StackAction = "deploy" | "destroy" | "diff";
 
 /** Which half of the iam-stack/ec2-stack pair. */
 export type StackKind = "iam" | "ec2";
@@ -85,14 +85,14 @@ export interface StackCommand {
 export const ALL_STACKS = "all";
 
 export const USAGE =
-  "usage: scripts/stack.ts <deploy|destroy> <iam-stack|ec2-stack|iam-stack-NAME|ec2-stack-NAME> " +
+  "usage: scripts/stack.ts <deploy|destroy|diff> <iam-stack|ec2-stack|iam-stack-NAME|ec2-stack-NAME> " +
   "[--target NAME] [--force] [cdktf options, e.g. --auto-approve] [-- more cdktf options]\n" +
   "       scripts/stack.ts destroy all [--target NAME] [cdktf options]   (every ec2 stack, then every iam stack)";
 
 /** Parses `<action> <stack> [options]`; unknown options go to cdktf unchanged. */
 export function parseStackCommand(argv: readonly string[]): StackCommand {
   const [action, stack, ...rest] = argv;
-  if (action !== "deploy" && action !== "destroy") throw new UsageError(USAGE);
+  if (action !== "deploy" && action !== "destroy" && action !== "diff") throw new UsageError(USAGE);
   if (!stack || stack.startsWith("-")) throw new UsageError(USAGE);
   let target: string | undefined;
   let force = false;
@@ -143,6 +143,8 @@ export function commandSelections(pairs: readonly StackPairNames[], command: Sta
 export function cdktfRuns(action: StackAction, selection: StackSelection, passThrough: readonly string[]): string[][] {
   const stacks = selectedStacks(selection);
   const ignoreDependencies = "--ignore-missing-stack-dependencies";
+  // cdktf diff plans one stack per run, and only reads the other stack's outputs.
+  if (action === "diff") return stacks.map((stack) => [action, stack, ...passThrough]);
   if (action === "destroy" && selection.kind === "ec2") return [[action, ...stacks, ...passThrough]];
   if (action === "destroy") return stacks.map((stack) => [action, stack, ignoreDependencies, ...passThrough]);
   return [[action, ...stacks, ignoreDependencies, ...passThrough]];
