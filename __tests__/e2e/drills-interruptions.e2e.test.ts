@@ -202,7 +202,7 @@ describe("failure drills: interruptions and races", () => {
       const first = await stackScriptOk(cloud, ["destroy", "all", "--auto-approve"]);
       expect(destroyedStacks(first.output)).toEqual([
         ["ec2-stack", 1],
-        ["iam-stack", 2],
+        ["iam-stack", 3],
       ]);
       expect(await live()).toEqual([]);
 

@@ -196,7 +196,7 @@ describe("failure drills: wrong order and an unreachable endpoint", () => {
 
       expect(destroyedStacks(output)).toEqual([
         ["ec2-stack", 1],
-        ["iam-stack", 2],
+        ["iam-stack", 3],
       ]);
       expect(await live()).toEqual([]);
       expect(await role()).toBeUndefined();

@@ -105,7 +105,7 @@ describe("two targets in two destination accounts, with README's commands", () =
 
     expect(destroyedStacks(output)).toEqual([
       ["ec2-stack-team-a", 1],
-      ["iam-stack-team-a", 2],
+      ["iam-stack-team-a", 3],
     ]);
     expect(await live(A.profile)).toEqual([]);
     expect(await role(A.profile)).toBeUndefined();
@@ -125,7 +125,7 @@ describe("two targets in two destination accounts, with README's commands", () =
       expect(lastEc2).toBeLessThan(firstIam);
       expect(reported.filter(([, n]) => n !== 0)).toEqual([
         ["ec2-stack-team-b", 1],
-        ["iam-stack-team-b", 2],
+        ["iam-stack-team-b", 3],
       ]);
       for (const t of TARGETS) {
         expect(await live(t.profile)).toEqual([]);
