@@ -1,6 +1,6 @@
 import { Construct } from "constructs";
 import { Token } from "cdktf";
-import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
+import { AwsProvider, AwsProviderConfig } from "@cdktf/provider-aws/lib/provider";
 
 /** An OIDC token exchanged for a role session (`sts:AssumeRoleWithWebIdentity`): no stored keys. */
 export interface WebIdentity {
@@ -8,6 +8,38 @@ export interface WebIdentity {
   readonly roleArn: string;
   /** The file the token is in; read at each run. */
   readonly tokenFile: string;
+}
+
+/** How a provider signs in: exactly one of these. */
+export interface SignIn {
+  /** A shared-credentials profile. */
+  readonly profile?: string;
+  /** An OIDC token exchanged for a role session. */
+  readonly webIdentity?: WebIdentity;
+  /** The default profile of a shared config file (e.g. HCP Terraform's dynamic credentials). */
+  readonly sharedConfigFile?: string;
+}
+
+/**
+ * The AWS provider's arguments for a way of signing in; `sessionName` names the web-identity
+ * session. Throws unless exactly one way is given.
+ */
+export function signInArguments(
+  signIn: SignIn,
+  sessionName: string,
+): Pick<AwsProviderConfig, "profile" | "sharedConfigFiles" | "assumeRoleWithWebIdentity"> {
+  const ways = [signIn.profile, signIn.webIdentity, signIn.sharedConfigFile].filter((w) => w !== undefined);
+  if (ways.length !== 1) {
+    throw new Error("give exactly one of profile, webIdentity and sharedConfigFile: how the provider signs in");
+  }
+  const web = signIn.webIdentity;
+  return {
+    profile: signIn.profile,
+    sharedConfigFiles: signIn.sharedConfigFile !== undefined ? [signIn.sharedConfigFile] : undefined,
+    assumeRoleWithWebIdentity: web
+      ? [{ roleArn: web.roleArn, webIdentityTokenFile: web.tokenFile, sessionName }]
+      : undefined,
+  };
 }
 
 /** Properties of an {@link AssumedRoleProvider}. */
@@ -94,20 +126,11 @@ export class AssumedRoleProvider extends Construct {
     if (source !== undefined && !Token.isUnresolved(source) && !/^[\w+=,.@-]{2,64}$/.test(source)) {
       throw new Error(`sourceIdentity "${source}" must be 2 to 64 letters, digits or _+=,.@-`);
     }
-    const ways = [props.profile, props.webIdentity, props.sharedConfigFile].filter((w) => w !== undefined);
-    if (ways.length !== 1) {
-      throw new Error("give exactly one of profile, webIdentity and sharedConfigFile: how the provider signs in");
-    }
     const tags = props.sessionTags ?? {};
-    const web = props.webIdentity;
     this.provider = new AwsProvider(this, "Provider", {
       alias: props.alias,
       region: props.region,
-      profile: props.profile,
-      sharedConfigFiles: props.sharedConfigFile !== undefined ? [props.sharedConfigFile] : undefined,
-      assumeRoleWithWebIdentity: web
-        ? [{ roleArn: web.roleArn, webIdentityTokenFile: web.tokenFile, sessionName: props.sessionName }]
-        : undefined,
+      ...signInArguments(props, props.sessionName),
       allowedAccountIds: props.allowedAccountIds ? [...props.allowedAccountIds] : undefined,
       assumeRole: [
         ...(props.hubRoleArns ?? []).map((roleArn) => ({ roleArn, sessionName: props.sessionName })),

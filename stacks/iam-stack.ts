@@ -2,6 +2,7 @@ import { Construct } from "constructs";
 import { TerraformOutput, TerraformStack } from "cdktf";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { DeploymentSettings, StateSettings } from "../config";
+import { signInArguments } from "../constructs/assumed-role-provider";
 import { CrossAccountRole } from "../constructs/cross-account-role";
 import { Ec2DeployerPolicy } from "../constructs/ec2-deployer-policy";
 import { RoleReadyWait } from "../constructs/role-ready-wait";
@@ -39,25 +40,13 @@ export class IamStack extends TerraformStack {
     const signIn = sourceSignIn(this, settings, props.state);
     this.sourceProvider = new AwsProvider(this, "SourceProvider", {
       alias: "source",
-      profile: signIn.profile,
-      sharedConfigFiles: signIn.sharedConfigFile ? [signIn.sharedConfigFile] : undefined,
-      assumeRoleWithWebIdentity: signIn.webIdentity
-        ? [
-            {
-              roleArn: signIn.webIdentity.roleArn,
-              webIdentityTokenFile: signIn.webIdentity.tokenFile,
-              sessionName: `cdktf-${name}`,
-            },
-          ]
-        : undefined,
+      ...signInArguments(signIn, `cdktf-${name}`),
       region: settings.region,
       allowedAccountIds: settings.sourceAccountId ? [settings.sourceAccountId] : undefined,
     });
-    const destination = destinationSignIn(this, settings, props.state);
     this.destinationProvider = new AwsProvider(this, "DestinationProvider", {
       alias: "destination",
-      profile: destination.profile,
-      sharedConfigFiles: destination.sharedConfigFile ? [destination.sharedConfigFile] : undefined,
+      ...signInArguments(destinationSignIn(this, settings, props.state), `cdktf-${name}`),
       region: settings.region,
       allowedAccountIds: settings.destinationAccountId ? [settings.destinationAccountId] : undefined,
     });

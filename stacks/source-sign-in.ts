@@ -1,16 +1,6 @@
 import { TerraformStack, TerraformVariable } from "cdktf";
 import { DeploymentSettings, StateSettings } from "../config";
-import { WebIdentity } from "../constructs/assumed-role-provider";
-
-/** How a provider signs in: exactly one of these. */
-export interface SignIn {
-  /** A shared-credentials profile. */
-  readonly profile?: string;
-  /** An OIDC token exchanged for a role session. */
-  readonly webIdentity?: WebIdentity;
-  /** A shared config file that HCP Terraform writes for the run (dynamic provider credentials). */
-  readonly sharedConfigFile?: string;
-}
+import { SignIn } from "../constructs/assumed-role-provider";
 
 /** The name HCP Terraform gives the variable that holds its dynamic credentials' config files. */
 export const DYNAMIC_CREDENTIALS_VARIABLE = "tfc_aws_dynamic_credentials";
