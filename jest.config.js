@@ -1,8 +1,11 @@
-// Three projects: fast unit tests (no Terraform, no AWS), Terraform validity of the synthesized
-// stacks (real Terraform and provider, no AWS), and end-to-end tests that deploy against a
-// local AWS emulator. `npm test` runs all three; `npm run test:unit` only the first.
+// Four projects in two tiers. `npm test`: fast unit tests (no Terraform, no AWS), Terraform
+// validity of the synthesized stacks (real Terraform and provider, no AWS), and the tutorial end
+// to end against a local AWS emulator. `npm run test:e2e`: every other end-to-end file (drills,
+// landing zone, pipeline, several targets, state, CDK Terrain, enforced IAM, the local run).
 // The unit project is one test file, __tests__/unit.test.ts, that imports every `*.spec.ts`:
 // jest loads cdktf and the provider once instead of once per file (see that file for why).
+/** The tutorial's end-to-end test: in `npm test`, the one end-to-end file of the first tier. */
+const TUTORIAL = "<rootDir>/__tests__/e2e/tutorial.e2e.test.ts";
 const transform = { "^.+\\.ts$": ["@swc/jest", { jsc: { target: "es2022" } }] };
 
 /** @type {import('jest').Config} */
@@ -34,10 +37,20 @@ module.exports = {
       setupFilesAfterEnv: ["<rootDir>/__tests__/setup.ts"],
     },
     {
+      displayName: "tutorial",
+      testEnvironment: "node",
+      roots: ["<rootDir>/__tests__/e2e"],
+      testMatch: [TUTORIAL],
+      transform,
+      setupFilesAfterEnv: ["<rootDir>/__tests__/setup.ts"],
+      slowTestThreshold: 300,
+    },
+    {
       displayName: "e2e",
       testEnvironment: "node",
       roots: ["<rootDir>/__tests__/e2e"],
       testMatch: ["**/*.e2e.test.ts"],
+      testPathIgnorePatterns: [TUTORIAL],
       transform,
       setupFilesAfterEnv: ["<rootDir>/__tests__/setup.ts"],
       slowTestThreshold: 300,

@@ -8,56 +8,38 @@
  * as one; bench/ measures it). The price is that spec files share modules and globals: they
  * must not mock modules or change the environment (lint forbids `jest.mock` and friends).
  *
+ * The specs are found, not listed: every `*.spec.ts` under __tests__, in a stable order. A file
+ * that declares tests under another name would never run; the test below refuses one.
+ *
  * To run the tests of one construct: `npm run test:unit -- -t CrossAccountRole`.
  */
 import * as fs from "fs";
 import * as path from "path";
-import "./app.spec";
-import "./assumed-role-provider.spec";
-import "./cdktf-output.spec";
-import "./config.spec";
-import "./cross-account-role.spec";
-import "./ec2-deployer-policy.spec";
-import "./ec2-stack.spec";
-import "./fault-proxy.spec";
-import "./hardened-instance.spec";
-import "./iam-stack.spec";
-import "./iam/least-privilege.spec";
-import "./iam/permissions-boundary.spec";
-import "./iam/trust-policy.spec";
-import "./policy/ebs-volume-encrypted.spec";
-import "./policy/iam-actions-exist-and-condition-keys-apply.spec";
-import "./policy/iam-no-wildcard-action-on-all-resources.spec";
-import "./policy/iam-statements.spec";
-import "./policy/instance-no-public-ip.spec";
-import "./policy/instance-requires-imdsv2.spec";
-import "./policy/instance-root-volume-encrypted.spec";
-import "./policy/policy-checks.spec";
-import "./policy/rule.spec";
-import "./policy/service-authorization.spec";
-import "./policy/suppressions.spec";
-import "./policy/trust-policy-account-root-needs-condition.spec";
-import "./policy/trust-policy-no-wildcard-principal.spec";
-import "./prerequisites.spec";
-import "./readme.spec";
-import "./role-ready-wait.spec";
-import "./stack-command.spec";
-import "./terraform-cli-config.spec";
-import "./token-traces.spec";
-import "./workflow.spec";
+
+/** Every file under __tests__, relative to it, with `/` as separator. */
+const files = fs
+  .readdirSync(__dirname, { recursive: true, encoding: "utf8" })
+  .map((file) => file.split(path.sep).join("/"))
+  .sort();
+
+for (const spec of files.filter((file) => file.endsWith(".spec.ts"))) {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- the specs are found at run time
+  require(path.join(__dirname, spec));
+}
+
+/** The test files jest runs itself: this one, the Terraform checks and the end-to-end tests (jest.config.js). */
+const JEST_FILES = /^(unit\.test\.ts|[^/]+\.terraform\.test\.ts|e2e\/[^/]+\.e2e\.test\.ts)$/;
 
 describe("the unit suite", () => {
-  it("runs every spec file under __tests__", () => {
-    // GIVEN
-    const onDisk = fs
-      .readdirSync(__dirname, { recursive: true, encoding: "utf8" })
-      .filter((file) => file.endsWith(".spec.ts"))
-      .map((file) => file.split(path.sep).join("/").replace(/\.ts$/, ""));
-
-    // WHEN
-    const imported = [...fs.readFileSync(__filename, "utf8").matchAll(/^import "\.\/(.+\.spec)";$/gm)].map((m) => m[1]);
+  it("leaves no test file behind: every file that declares tests is a spec or one of jest's own test files", () => {
+    // GIVEN the TypeScript files that call describe() or it() at their top level
+    const declaring = files.filter(
+      (file) =>
+        file.endsWith(".ts") &&
+        /^(describe|it|test)(\.each\([^)]*\))?\(/m.test(fs.readFileSync(path.join(__dirname, file), "utf8")),
+    );
 
     // THEN
-    expect(imported).toEqual([...onDisk].sort());
+    expect(declaring.filter((file) => !file.endsWith(".spec.ts") && !JEST_FILES.test(file))).toEqual([]);
   });
 });

@@ -13,7 +13,7 @@
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { describeMachine } from "./lib/machine";
+import { describeMachine } from "../scripts/lib/machine";
 import {
   checkGoals,
   MutationReport,

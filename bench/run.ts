@@ -13,7 +13,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { benchE2e } from "./lib/e2e";
-import { describeMachine } from "./lib/machine";
+import { describeMachine } from "../scripts/lib/machine";
 import { Options, parseOptions, USAGE } from "./lib/options";
 import { benchAppSynth, benchCdktfSynth, benchFullTest, benchUnitTests, PhaseContext } from "./lib/phases";
 import { writeReadmeBlock } from "./lib/readme";

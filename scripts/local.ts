@@ -13,6 +13,7 @@ import {
   providerDownloadFailed,
 } from "./lib/prerequisites";
 import { LocalCloud } from "./lib/local-cloud";
+import { sdkNodeNotice } from "./lib/node-support";
 import { installProvider, ProviderDownloadError } from "./lib/provider-cache";
 import { hasAwsProvider, terraformEnv } from "./lib/terraform-cli-config";
 import { StepReporter, Tutorial } from "./lib/tutorial";
@@ -32,6 +33,7 @@ const reporter: StepReporter = ({ step, state, ms }) => {
 };
 
 async function teardown(dir: string): Promise<void> {
+  sdkNodeNotice();
   const cloud = LocalCloud.attach(dir);
   try {
     await new Tutorial(cloud, reporter).destroy();
@@ -48,6 +50,8 @@ function exitMissing(missing: readonly MissingPrerequisite[]): never {
 }
 
 async function run(keep: boolean): Promise<void> {
+  const notice = sdkNodeNotice();
+  if (notice) console.log(notice);
   const { provider, missing } = checkPrerequisites();
   console.log(`AWS provider: ${describeProviderInstallation(provider)}`);
   if (missing.length > 0) exitMissing(missing);

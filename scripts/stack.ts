@@ -27,6 +27,7 @@ import { GetObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import { fromTokenFile } from "@aws-sdk/credential-provider-web-identity";
 import { AppConfig, ConfigError } from "../config";
 import { projectCli } from "./lib/cdk-cli";
+import { cliPrerequisite, sdkNodeNotice } from "./lib/node-support";
 import { stripTerminalCodes } from "./lib/process";
 import { loadProjectConfig } from "./lib/project-config";
 import {
@@ -161,6 +162,10 @@ function runCdktf(args: readonly string[]): Promise<{ code: number; output: stri
 
 async function main(): Promise<number> {
   const command = parseStackCommand(process.argv.slice(2));
+  const notice = sdkNodeNotice();
+  if (notice) process.stderr.write(`${notice}\n`);
+  const cliMissing = cliPrerequisite(projectCli(PROJECT_ROOT));
+  if (cliMissing) throw new Refusal(`Missing prerequisite: ${cliMissing.what}\n  fix: ${cliMissing.fix}`);
   const config = loadProjectConfig();
   // `destroy all` is two runs, ec2 stacks first; a failed run stops it before the roles go.
   for (const selection of commandSelections(stackPairs(config), command)) {

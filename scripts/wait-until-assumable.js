@@ -23,15 +23,8 @@
 const fs = require("fs");
 
 // The AWS SDK warns on every start under Node 20 that its releases from 2027 need Node 22: said
-// once in README, it would otherwise repeat in every deploy's output. Other warnings pass.
-const emitWarning = process.emitWarning.bind(process);
-process.emitWarning = /** @type {typeof process.emitWarning} */ (
-  (warning, ...rest) => {
-    const text = `${typeof warning === "string" ? warning : warning.name} ${JSON.stringify(rest)}`;
-    if (/NodeVersionSupportWarning|require node >=22/.test(text)) return;
-    emitWarning(/** @type {string} */ (warning), .../** @type {[]} */ (rest));
-  }
-);
+// once per run by the project, it would otherwise repeat in every deploy's output.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
 
 const { AssumeRoleCommand, AssumeRoleWithWebIdentityCommand, STSClient } = require("@aws-sdk/client-sts");
 

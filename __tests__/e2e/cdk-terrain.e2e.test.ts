@@ -200,7 +200,7 @@ describe("the move to CDK Terrain, as README gives it, in a copy of the project"
     const jest = path.join(copy, "node_modules", "jest", "bin", "jest.js");
     const result = await runCommand(
       "node",
-      [jest, "--ci", path.join("__tests__", "e2e", "tutorial.e2e.test.ts"), "--selectProjects", "e2e"],
+      [jest, "--ci", path.join("__tests__", "e2e", "tutorial.e2e.test.ts"), "--selectProjects", "tutorial"],
       { cwd: copy, env, timeoutMs: 14 * 60 * 1000 },
     );
 

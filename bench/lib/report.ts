@@ -1,7 +1,7 @@
 /** The targets, checked, and the Markdown report of a run. */
 import * as fs from "fs";
 import * as path from "path";
-import { Machine } from "./machine";
+import { Machine } from "../../scripts/lib/machine";
 import { Comparison, E2eResult, FullTestResult, medianMs, peakMB, Results, Target } from "./results";
 
 const APP_SYNTH_MAX_RATIO = 0.25;

@@ -1,5 +1,5 @@
 /** What a benchmark run found: the measurements, and the statistics the report shows. */
-import { Machine } from "./machine";
+import { Machine } from "../../scripts/lib/machine";
 import { ExecutableCpu } from "./measure";
 
 /** One run of a command. */

@@ -1,4 +1,6 @@
 import { spawnSync } from "child_process";
+import { projectCli } from "./cdk-cli";
+import { cliPrerequisite } from "./node-support";
 import { commandExists } from "./process";
 import {
   AWS_PROVIDER_VERSION,
@@ -92,6 +94,8 @@ export function checkPrerequisites(
       });
     }
   }
+  const cliMissing = cliPrerequisite(projectCli());
+  if (cliMissing) missing.push(cliMissing);
   const provider = providerInstallation(env);
   const providerMissing = providerPrerequisite(provider);
   if (providerMissing) missing.push(providerMissing);
