@@ -1,5 +1,6 @@
 // Lint: typescript-eslint's recommended, type-aware rules on all TypeScript sources.
 const tseslint = require("typescript-eslint");
+const layers = require("./eslint-layers");
 
 module.exports = tseslint.config(
   {
@@ -12,6 +13,11 @@ module.exports = tseslint.config(
       "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_" }],
       "no-console": "error",
     },
+  },
+  {
+    // The product apart from its tooling, and each layer importing only below it: eslint-layers.js.
+    plugins: { layers },
+    rules: { "layers/imports-go-down": "error" },
   },
   {
     // The unit specs run as one jest test file (__tests__/unit.test.ts) and share their modules:

@@ -14,6 +14,8 @@ import {
   ProvidedStack,
   SOURCE_ACCOUNT,
   stackJson,
+  trustStatement,
+  trustStatements,
 } from "./helpers";
 
 /** A CrossAccountRole in a fresh stack, with the providers of both accounts. */
@@ -24,19 +26,6 @@ function roleIn(given: ProvidedStack, props: Partial<CrossAccountRoleProps> = {}
     roleName: "deployer",
     ...props,
   });
-}
-
-/** The statements of the trust policy: sts:AssumeRole's, then sts:TagSession's and sts:SetSourceIdentity's. */
-function trustStatements(given: ProvidedStack): [Block, Block] {
-  const document = onlyBlock(stackJson(given.stack), "data", DataAwsIamPolicyDocument.tfResourceType).block;
-  const statements = document.statement as Block[];
-  expect(statements).toHaveLength(2);
-  return [statements[0], statements[1]];
-}
-
-/** The statement that allows sts:AssumeRole. */
-function trustStatement(given: ProvidedStack): Block {
-  return trustStatements(given)[0];
 }
 
 /** The warnings on a construct. */
@@ -103,7 +92,7 @@ describe("CrossAccountRole", () => {
       const role = roleIn(given);
 
       // THEN
-      expect(trustStatements(given).map((s) => s.condition)).toEqual([undefined, undefined]);
+      expect(trustStatements(stackJson(given.stack)).map((s) => s.condition)).toEqual([undefined, undefined]);
       expect(role.trustConditions).toEqual([]);
       expect(role.sessionConditions).toEqual([]);
     });
@@ -163,7 +152,7 @@ describe("CrossAccountRole", () => {
       const role = roleIn(given, props);
 
       // THEN
-      expect(trustStatement(given).condition).toEqual(conditions);
+      expect(trustStatement(stackJson(given.stack)).condition).toEqual(conditions);
       expect(role.trustConditions).toEqual(conditions);
     });
 
@@ -189,9 +178,9 @@ describe("CrossAccountRole", () => {
         const role = roleIn(given, props);
 
         // THEN sts:ExternalId and sts:SourceIdentity are in the request context of sts:AssumeRole only
-        const [, session] = trustStatements(given);
+        const [, session] = trustStatements(stackJson(given.stack));
         expect(session.actions).toEqual(["sts:TagSession", "sts:SetSourceIdentity"]);
-        expect(session.principals).toEqual(trustStatement(given).principals);
+        expect(session.principals).toEqual(trustStatement(stackJson(given.stack)).principals);
         expect(session.condition).toEqual(conditions);
         expect(role.sessionConditions).toEqual(conditions ?? []);
       },
@@ -234,7 +223,7 @@ describe("CrossAccountRole", () => {
       const role = roleIn(given, { trustedPrincipalArns: principals });
 
       // THEN
-      for (const statement of trustStatements(given)) {
+      for (const statement of trustStatements(stackJson(given.stack))) {
         expect(statement.principals).toEqual([{ type: "AWS", identifiers: principals }]);
       }
       expect(role.trustedPrincipalArns).toEqual(principals);
@@ -250,7 +239,7 @@ describe("CrossAccountRole", () => {
 
       // THEN
       expect(role.trustedPrincipalArns).toHaveLength(1);
-      expect(trustStatement(given).principals).toEqual([
+      expect(trustStatement(stackJson(given.stack)).principals).toEqual([
         { type: "AWS", identifiers: [expect.stringMatching(/^arn:\$\{data\.aws_partition\..+\}:root$/)] },
       ]);
     });

@@ -148,6 +148,24 @@ export function onlyBlock(json: StackJson, kind: "resource" | "data", type: stri
   return { id, block };
 }
 
+/**
+ * The statements of the trust policy in a synthesized stack (the policy document of a
+ * CrossAccountRole, id `TrustPolicy`): sts:AssumeRole's, then sts:TagSession's and sts:SetSourceIdentity's.
+ */
+export function trustStatements(json: StackJson): [Block, Block] {
+  const documents = blocksOf(json, "data", "aws_iam_policy_document");
+  const ids = Object.keys(documents).filter((id) => id.includes("TrustPolicy"));
+  if (ids.length !== 1) throw new Error(`expected one trust policy document, found ${JSON.stringify(ids)}`);
+  const statements = documents[ids[0]].statement as Block[];
+  if (statements.length !== 2) throw new Error(`expected two trust statements, found ${statements.length}`);
+  return [statements[0], statements[1]];
+}
+
+/** The trust policy's statement that allows sts:AssumeRole. */
+export function trustStatement(json: StackJson): Block {
+  return trustStatements(json)[0];
+}
+
 /** The one configuration of a provider; fails the test if there are none or several. */
 export function onlyProvider(json: StackJson, type = "aws"): Block {
   const configs = json.provider?.[type] ?? [];

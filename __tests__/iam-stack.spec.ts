@@ -18,6 +18,8 @@ import {
   StackJson,
   STATE_DIR_PLACEHOLDER,
   synthPair,
+  trustStatement,
+  trustStatements,
 } from "./helpers";
 
 /** The synthesized iam-stack of `context`, as a string for the matchers and parsed. */
@@ -25,20 +27,6 @@ function iamStack(context: Context = {}): { synth: string; json: StackJson } {
   const { iam } = synthPair(context);
   const synth = Testing.synth(iam);
   return { synth, json: JSON.parse(synth) as StackJson };
-}
-
-/** The trust policy's statements. */
-function trustStatements(json: StackJson): Block[] {
-  const documents = blocksOf(json, "data", DataAwsIamPolicyDocument.tfResourceType);
-  const [id] = Object.keys(documents).filter((name) => name.includes("TrustPolicy"));
-  const statements = documents[id].statement as Block[];
-  expect(statements).toHaveLength(2);
-  return statements;
-}
-
-/** The trust policy's statement that allows sts:AssumeRole. */
-function trustStatement(json: StackJson): Block {
-  return trustStatements(json)[0];
 }
 
 /** The statements of the least-privilege policy's document. */
@@ -558,11 +546,11 @@ describe("IamStack", () => {
     // The wait script's path is absolute too: the project's directory on this machine.
     const synth = Testing.synth(iam).replaceAll(
       JSON.stringify(JSON.stringify(WAIT_UNTIL_ASSUMABLE_SCRIPT)).slice(1, -1),
-      '\\"<project>/scripts/wait-until-assumable.js\\"',
+      '\\"<project>/constructs/wait-until-assumable.js\\"',
     );
     const json = normaliseStatePaths(JSON.parse(synth), config.state.dir);
     expect(JSON.stringify(json)).toContain(`${STATE_DIR_PLACEHOLDER}/terraform.iam-stack.tfstate`);
-    expect(JSON.stringify(json)).toContain('node \\"<project>/scripts/wait-until-assumable.js\\"');
+    expect(JSON.stringify(json)).toContain('node \\"<project>/constructs/wait-until-assumable.js\\"');
     expect(json).toMatchSnapshot();
   });
 });

@@ -4,7 +4,7 @@ import { DataResource, ITerraformDependable } from "cdktf";
 import { WebIdentity } from "./assumed-role-provider";
 
 /** The script that waits, shipped with the app (plain JavaScript: Terraform runs it with `node`). */
-export const WAIT_UNTIL_ASSUMABLE_SCRIPT = path.resolve(__dirname, "..", "scripts", "wait-until-assumable.js");
+export const WAIT_UNTIL_ASSUMABLE_SCRIPT = path.join(__dirname, "wait-until-assumable.js");
 
 /** Properties of a {@link RoleReadyWait}. */
 export interface RoleReadyWaitProps {

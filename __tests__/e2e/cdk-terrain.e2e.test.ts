@@ -182,7 +182,7 @@ describe("the move to CDK Terrain, as README gives it, in a copy of the project"
     const byCdktf = Object.fromEntries(
       Object.entries(synthesizedStacks(cdktfOut)).map(([s, json]) => [s, inProject(PROJECT_ROOT, json)]),
     );
-    expect(byCdktn["iam-stack"]).toContain("<project>/scripts/wait-until-assumable.js");
+    expect(byCdktn["iam-stack"]).toContain("<project>/constructs/wait-until-assumable.js");
     expect(Object.keys(byCdktn).sort()).toEqual(["ec2-stack", "iam-stack"]);
     expect(Object.keys(byCdktf).sort()).toEqual(Object.keys(byCdktn).sort());
     for (const name of Object.keys(byCdktn)) {
