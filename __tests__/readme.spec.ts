@@ -81,6 +81,25 @@ describe("README", () => {
     expect(checked).toBeGreaterThan(20);
     expect(broken).toEqual([]);
   });
+
+  it("finds headings by the anchors GitHub gives them, outside code blocks, numbering repeats", () => {
+    const markdown = [
+      "# Landing zones: no default VPC, SCPs, EBS keys",
+      "## The least-privilege policy (`PERMISSIONS=least-privilege`)",
+      "```sh",
+      "# a comment, not a heading",
+      "```",
+      "## Settings",
+      "## Settings",
+    ].join("\n");
+
+    expect([...headingAnchors(markdown)]).toEqual([
+      "landing-zones-no-default-vpc-scps-ebs-keys",
+      "the-least-privilege-policy-permissionsleast-privilege",
+      "settings",
+      "settings-1",
+    ]);
+  });
 });
 
 /** The anchors GitHub gives a document's headings: lower case, punctuation dropped, blanks as dashes. */
