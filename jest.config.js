@@ -13,7 +13,7 @@ module.exports = {
   reporters: ["default", "<rootDir>/__tests__/summary-reporter.js"],
   // End-to-end files run concurrently, each in a worker of its own: a file spends much of its
   // time waiting (the AWS provider polls an instance's state every few seconds), so on two cores
-  // several files overlap well; more than this only adds contention (measured, see README).
+  // several files overlap well; more than this only adds contention (measured, see CONTRIBUTING.md).
   // Each starts its own emulator on a free port and keeps its state, credentials and output in
   // a temp directory of its own, so no file depends on another or on their order.
   maxWorkers: 5,

@@ -1,4 +1,4 @@
-// Mutation testing of the security-relevant code: `npm run mutate` (see README, "Mutation testing").
+// Mutation testing of the security-relevant code: `npm run mutate` (see CONTRIBUTING.md, "Mutation testing").
 // Stryker changes config.ts, the constructs and the stacks one small edit at a time and runs the
 // unit project's tests that cover each edit; a mutant that no test fails on "survived".
 import { createRequire } from "module";

@@ -202,7 +202,7 @@ describe("CrossAccountRole", () => {
       expect(warningsOn(role)).toEqual([
         `requireMfa is set and the role trusts role principals (${ci}, ${sso}): sessions of roles, such as SSO or CI ` +
           "roles, carry no MFA unless they were themselves created with an MFA code, so the trust policy refuses " +
-          "them; trust users who sign in with MFA (README: MFA), or drop requireMfa for these principals",
+          "them; trust users who sign in with MFA (docs/mfa.md), or drop requireMfa for these principals",
       ]);
     });
 

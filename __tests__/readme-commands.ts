@@ -1,5 +1,6 @@
 /**
- * README's commands as a test. Every command in a shell block of README.md and docs/*.md is either
+ * The documents' commands as a test. Every command in a shell block of README.md, CONTRIBUTING.md
+ * and docs/*.md is either
  * run by an end-to-end test, as written and in the order the documents give, or listed in
  * {@link NOT_RUNNABLE} with the reason. This file is the one place for both lists:
  *
@@ -14,7 +15,7 @@ import * as path from "path";
 
 /** A command of a shell block in a document. */
 export interface DocumentCommand {
-  /** The document, relative to the project root: `README.md`, `docs/state.md`. */
+  /** The document, relative to the project root: `README.md`, `CONTRIBUTING.md`, `docs/state.md`. */
   readonly file: string;
   /** Line of the document where the command starts (1-based). */
   readonly line: number;
@@ -23,8 +24,8 @@ export interface DocumentCommand {
 }
 
 /**
- * The README commands each end-to-end test runs, by test file, in the order it runs them, which
- * must be the documents' order (README.md first, then docs/*.md by name).
+ * The documents' commands each end-to-end test runs, by test file, in the order it runs them, which
+ * must be the documents' order (README.md, CONTRIBUTING.md, then docs/*.md by name: {@link documentFiles}).
  */
 export const E2E_RUNS: Readonly<Record<string, readonly string[]>> = {
   "local-run.e2e.test.ts": ["npm run local"],
@@ -71,26 +72,39 @@ export const E2E_RUNS: Readonly<Record<string, readonly string[]>> = {
 
 /** Why the test commands are not run by a test. */
 const RUNS_THE_TESTS =
-  "runs the test suite itself, which would run this test again; CI (.ci/run) runs `npm test`, " +
-  "which runs every project these commands select";
+  "runs test suites itself, which would run this test again; CI (.ci/run) runs `npm test`, `npm run test:e2e` " +
+  "and `npm run test:node-versions`, which together run every project these commands select";
 
 /** The commands of the documents that no test runs here, and why: the one place for them. */
 export const NOT_RUNNABLE: readonly { readonly command: string; readonly reason: string }[] = [
   {
     command: "npm ci",
     reason:
-      "installs the project: CI (.ci/run) runs it on a clean clone before `npm test`; inside the tests it " +
+      "installs the project: CI (.ci/run) runs it on a clean clone before the tests; inside the tests it " +
       "would replace the node_modules they run from (the CDK Terrain test runs `npm install` in a copy)",
   },
   { command: "npm test", reason: RUNS_THE_TESTS },
+  { command: "npm run test:e2e", reason: RUNS_THE_TESTS },
+  {
+    command: "npm run test:node-versions",
+    reason:
+      "installs Node 22, 24 and 26 from the npm registry and runs the unit tests and `npm run local` on each, " +
+      "minutes per version; CI (.ci/run) runs it after `npm test` and `npm run test:e2e`",
+  },
   { command: "npm run test:unit -- -t CrossAccountRole", reason: RUNS_THE_TESTS },
   { command: "npm run test:terraform", reason: RUNS_THE_TESTS },
-  { command: "npm run test:e2e", reason: RUNS_THE_TESTS },
   {
     command: "npm run mutate",
     reason:
-      "runs the unit suite once per mutant, about half an hour on 2 cores: on demand, not in `npm test`; " +
-      "its results are written to bench/results/mutation.md and README",
+      "runs the unit suite once per mutant, about 55 minutes on 2 cores from scratch: on demand, not in the " +
+      "test commands; its results are written to bench/results/mutation.md and CONTRIBUTING.md",
+  },
+  {
+    command: "npm run bench",
+    reason:
+      "a benchmark, not a test: it runs the unit suite, `npm run local` and deploys of up to 5 targets, " +
+      "repeatedly, for minutes, and needs a quiet machine; its results are written to bench/results/ and " +
+      "the documents' measured blocks",
   },
   {
     command:
@@ -191,14 +205,14 @@ export function shellCommands(markdown: string, file: string): DocumentCommand[]
   return commands;
 }
 
-/** The documents whose shell blocks are checked: README.md, then docs/*.md by name. */
+/** The documents whose shell blocks are checked, in this order: README.md, CONTRIBUTING.md, then docs/*.md by name. */
 export function documentFiles(root: string): string[] {
   const docs = fs
     .readdirSync(path.join(root, "docs"))
     .filter((f) => f.endsWith(".md"))
     .sort()
     .map((f) => `docs/${f}`);
-  return ["README.md", ...docs];
+  return ["README.md", "CONTRIBUTING.md", ...docs];
 }
 
 /** Every command of the documents' shell blocks, in the documents' order. */

@@ -9,10 +9,20 @@ import {
   readBlock,
   SCALE_BLOCK,
 } from "../bench/lib/readme-blocks";
-import { coverageProblems, documentCommands, E2E_RUNS, NOT_RUNNABLE, shellCommands } from "./readme-commands";
+import {
+  coverageProblems,
+  documentCommands,
+  documentFiles,
+  E2E_RUNS,
+  NOT_RUNNABLE,
+  shellCommands,
+} from "./readme-commands";
 
 const ROOT = path.join(__dirname, "..");
-const readme = fs.readFileSync(path.join(ROOT, "README.md"), "utf8");
+const read = (file: string): string => fs.readFileSync(path.join(ROOT, file), "utf8");
+const readme = read("README.md");
+/** The documents whose commands are checked (README.md, CONTRIBUTING.md, docs/*.md), and bench/README.md. */
+const documents = [...documentFiles(ROOT), "bench/README.md"];
 const scripts = JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8")).scripts as Record<string, string>;
 
 /** Rows of README's settings table: the first two cells of each row. */
@@ -30,14 +40,20 @@ describe("README", () => {
     expect(settingsTableRows()).toEqual(SETTINGS.map(({ key, env }) => ({ key, env })));
   });
 
-  it("names only npm scripts that exist", () => {
-    const named = [...readme.matchAll(/npm run ([a-z][\w:-]*)/g)].map((m) => m[1]);
-    expect(named.length).toBeGreaterThan(0);
-    for (const name of new Set(named)) expect(Object.keys(scripts)).toContain(name);
+  it("names only npm scripts that exist, in every document", () => {
+    const named = documents.flatMap((file) =>
+      [...read(file).matchAll(/npm run ([a-z][\w:-]*)/g)].map((m) => ({ file, name: m[1] })),
+    );
+    // The pattern must find the documents' scripts, or the check passes on nothing.
+    expect(named.filter((n) => n.file === "README.md").length).toBeGreaterThan(0);
+    const missing = new Set(named.filter((n) => !(n.name in scripts)).map((n) => `${n.file}: npm run ${n.name}`));
+    expect([...missing]).toEqual([]);
   });
 
-  it("gives `npm test` as the test command, and it runs lint, format check, type-check and jest in CI mode", () => {
+  it("gives `npm test`, `npm run test:e2e` and `npm run test:node-versions` as the test commands", () => {
     expect(readme).toContain("npm test ");
+    expect(readme).toContain("npm run test:e2e ");
+    expect(readme).toContain("npm run test:node-versions ");
     expect(scripts.test).toContain("npm run lint");
     expect(scripts.lint).toMatch(/^eslint /);
     expect(scripts.test).toContain("npm run format:check");
@@ -47,13 +63,64 @@ describe("README", () => {
     expect(scripts.test).toMatch(/jest --ci/);
   });
 
-  it("links only documents that exist", () => {
-    const links = [...readme.matchAll(/\]\(((?:docs|bench)\/[^)#]+)\)/g)].map((m) => m[1]);
-    // The pattern must find README's links, or the check below passes on nothing.
-    expect(links).toEqual(expect.arrayContaining(["docs/least-privilege.md", "bench/results/latest.md"]));
-    for (const link of links) expect(fs.existsSync(path.join(ROOT, link))).toBe(true);
+  it("links only documents and headings that exist, in every document", () => {
+    const broken: string[] = [];
+    let checked = 0;
+    for (const file of documents) {
+      for (const [, target] of read(file).matchAll(/\]\(([^)\s]+)\)/g)) {
+        if (/^[a-z]+:/.test(target)) continue;
+        const [linked, anchor] = target.split("#");
+        const resolved = linked === "" ? file : path.join(path.dirname(file), linked);
+        checked++;
+        if (!fs.existsSync(path.join(ROOT, resolved))) broken.push(`${file}: ${target}`);
+        else if (anchor !== undefined && resolved.endsWith(".md") && !headingAnchors(read(resolved)).has(anchor))
+          broken.push(`${file}: ${target} (no such heading)`);
+      }
+    }
+    // The pattern must find the documents' links, or the check passes on nothing.
+    expect(checked).toBeGreaterThan(20);
+    expect(broken).toEqual([]);
+  });
+
+  it("finds headings by the anchors GitHub gives them, outside code blocks, numbering repeats", () => {
+    const markdown = [
+      "# Landing zones: no default VPC, SCPs, EBS keys",
+      "## The least-privilege policy (`PERMISSIONS=least-privilege`)",
+      "```sh",
+      "# a comment, not a heading",
+      "```",
+      "## Settings",
+      "## Settings",
+    ].join("\n");
+
+    expect([...headingAnchors(markdown)]).toEqual([
+      "landing-zones-no-default-vpc-scps-ebs-keys",
+      "the-least-privilege-policy-permissionsleast-privilege",
+      "settings",
+      "settings-1",
+    ]);
   });
 });
+
+/** The anchors GitHub gives a document's headings: lower case, punctuation dropped, blanks as dashes. */
+function headingAnchors(markdown: string): Set<string> {
+  const anchors = new Set<string>();
+  let fenced = false;
+  for (const line of markdown.split("\n")) {
+    if (/^\s*(```|~~~)/.test(line)) fenced = !fenced;
+    const heading = fenced ? null : /^#{1,6}\s+(.*)$/.exec(line);
+    if (!heading) continue;
+    const base = heading[1]
+      .trim()
+      .toLowerCase()
+      .replace(/[^\p{L}\p{N}\s_-]/gu, "")
+      .replace(/\s/g, "-");
+    let anchor = base;
+    for (let n = 1; anchors.has(anchor); n++) anchor = `${base}-${n}`;
+    anchors.add(anchor);
+  }
+  return anchors;
+}
 
 describe("README's commands", () => {
   const commands = documentCommands(ROOT);
@@ -144,34 +211,45 @@ describe("README's commands", () => {
   });
 });
 
-describe("README's measured figures", () => {
+describe("the documents' measured figures", () => {
   /** The date a block or a results file says it was measured. */
   const measuredAt = (text: string): string | undefined => /(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z)/.exec(text)?.[1];
   const results = (name: string): string => fs.readFileSync(path.join(ROOT, "bench", "results", name), "utf8");
+  /** Blocks of generated text, not measured figures: written from config.ts by their own command. */
+  const GENERATED = new Set(["settings"]);
 
   // A block is empty until its command first runs; once written, it says when it was measured.
-  it.each(README_BLOCKS.map((b) => [b.name, b]))("%s: written by its command, dated", (_name, block) => {
-    const content = readBlock(readme, block);
-    if (content !== "") expect(measuredAt(content)).toBeDefined();
-  });
+  it.each(README_BLOCKS.map((b) => [`${b.file}: ${b.name}`, b]))(
+    "%s: written by its command, dated",
+    (_name, block) => {
+      const content = readBlock(read(block.file), block);
+      if (content !== "") expect(measuredAt(content)).toBeDefined();
+    },
+  );
 
-  it("has figures only in the blocks a command writes, and every block once", () => {
-    for (const block of README_BLOCKS) {
-      const { begin, end } = markers(block);
-      expect(readme.split(begin)).toHaveLength(2);
-      expect(readme.split(end)).toHaveLength(2);
-    }
-    expect([...readme.matchAll(/<!-- ([\w ]+): begin, written by/g)].map((m) => m[1]).sort()).toEqual(
-      README_BLOCKS.map((b) => b.name).sort(),
-    );
-  });
+  it.each(["README.md", "CONTRIBUTING.md"])(
+    "%s has figures only in the blocks a command writes, and each of its blocks once",
+    (file) => {
+      const text = read(file);
+      const blocks = README_BLOCKS.filter((b) => b.file === file);
+      for (const block of blocks) {
+        const { begin, end } = markers(block);
+        expect(text.split(begin)).toHaveLength(2);
+        expect(text.split(end)).toHaveLength(2);
+      }
+      const found = [...text.matchAll(/^<!-- ([\w ]+): begin, written by/gm)]
+        .map((m) => m[1])
+        .filter((n) => !GENERATED.has(n));
+      expect(found.sort()).toEqual(blocks.map((b) => b.name).sort());
+    },
+  );
 
   it.each([
     [PERFORMANCE_BLOCK.name, "latest.md", PERFORMANCE_BLOCK],
     [SCALE_BLOCK.name, "scale.md", SCALE_BLOCK],
     [MUTATION_BLOCK.name, "mutation.md", MUTATION_BLOCK],
   ] as const)("%s: the same run as bench/results/%s", (_name, file, block) => {
-    const content = readBlock(readme, block);
+    const content = readBlock(read(block.file), block);
     const written = fs.existsSync(path.join(ROOT, "bench", "results", file));
     // Both are written by one run, or neither yet.
     expect(content === "").toBe(!written);

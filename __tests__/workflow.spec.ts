@@ -525,7 +525,7 @@ describe("the GitHub Actions workflows", () => {
       // A new cdktf-cli may add or drop commands: read them from its `cdktf --help` into CDKTF_COMMANDS.
       expect(installed.version).toBe(CDKTF_VERSION);
     } else {
-      // After the move to CDK Terrain (README) the npm scripts run cdktn; `npx cdktf` would not.
+      // After the move to CDK Terrain (docs/cdk-terrain.md) the npm scripts run cdktn; `npx cdktf` would not.
       const direct = workflows().flatMap(({ file, workflow }) =>
         JSON.stringify(workflow).includes("npx cdktf") ? [file] : [],
       );

@@ -1,7 +1,7 @@
 /**
  * `npm run mutate`: mutation testing of config.ts, constructs/ and stacks/ with Stryker
  * (stryker.config.mjs), against the unit project. Writes bench/results/mutation.md (and the raw
- * report, mutation.json) and README's summary; prints the scores and the goals. Takes about
+ * report, mutation.json) and CONTRIBUTING.md's summary; prints the scores and the goals. Takes about
  * 55 minutes on 2 cores from scratch, so it is not part of `npm test`.
  *
  * Later runs are incremental (Stryker's incremental file): a mutant's earlier result is reused
@@ -24,7 +24,7 @@ import {
   unusedEquivalents,
 } from "./lib/mutation";
 import { EQUIVALENT_MUTANTS } from "./lib/mutation-equivalents";
-import { writeReadmeBlock } from "./lib/readme";
+import { writeDocumentBlock } from "./lib/readme";
 import { MUTATION_BLOCK } from "./lib/readme-blocks";
 import { machineSummary, secs } from "./lib/report";
 import { runCommand } from "../scripts/lib/process";
@@ -88,13 +88,9 @@ async function main(): Promise<void> {
     `load average ${loadBefore.toFixed(1)} before, ${os.loadavg()[0].toFixed(1)} after (with its own).`;
   const markdown = renderMutationMarkdown(files, parts, found, targets, measured);
   fs.writeFileSync(path.join(__dirname, "results", "mutation.md"), markdown);
-  await writeReadmeBlock(
-    path.join(PROJECT_ROOT, "README.md"),
-    MUTATION_BLOCK,
-    renderMutationSummary(parts, targets, measured),
-  );
+  await writeDocumentBlock(PROJECT_ROOT, MUTATION_BLOCK, renderMutationSummary(parts, targets, measured));
   console.log(`\n${markdown}`);
-  console.log("Written bench/results/mutation.md and README.md's summary.");
+  console.log(`Written bench/results/mutation.md and ${MUTATION_BLOCK.file}'s summary.`);
   for (const stale of unusedEquivalents(EQUIVALENT_MUTANTS, found)) {
     console.log(
       `STALE equivalence (matches no survivor): ${stale.file} ${stale.mutator} ${JSON.stringify(stale.original)}`,

@@ -5,7 +5,7 @@
  *   synth, `cdktf synth`, the unit tests, and the local end-to-end flow; writes
  *   bench/results/latest.md (and the raw data to latest.json);
  * - the scale benchmark: synth of 1 to 50 targets, deploy and destroy of 1 and 5 targets against
- *   the emulator; writes bench/results/scale.md (and scale.json) and README's summary of it.
+ *   the emulator; writes bench/results/scale.md (and scale.json) and CONTRIBUTING.md's summary of it.
  *
  * Prints the tables and the targets. bench/README.md says what is measured and how.
  */
@@ -16,7 +16,7 @@ import { benchE2e } from "./lib/e2e";
 import { describeMachine } from "../scripts/lib/machine";
 import { Options, parseOptions, USAGE } from "./lib/options";
 import { benchAppSynth, benchCdktfSynth, benchFullTest, benchUnitTests, PhaseContext } from "./lib/phases";
-import { writeReadmeBlock } from "./lib/readme";
+import { writeDocumentBlock } from "./lib/readme";
 import { LOCAL_RUN_BLOCK, PERFORMANCE_BLOCK, SCALE_BLOCK, TEST_RUN_BLOCK } from "./lib/readme-blocks";
 import {
   checkTargets,
@@ -133,22 +133,21 @@ async function benchScale(options: Options, tmp: string): Promise<ScaleResults> 
   };
 }
 
-/** Writes README's blocks of a comparison run: the table, and what the run included. */
-async function writeReadmeBlocks(results: Results): Promise<void> {
-  const readme = path.join(PROJECT_ROOT, "README.md");
-  await writeReadmeBlock(readme, PERFORMANCE_BLOCK, renderReadmePerformance(results));
-  const written = ["the performance table"];
+/** Writes the document blocks of a comparison run: the table, and what the run included. */
+async function writeComparisonBlocks(results: Results): Promise<void> {
+  await writeDocumentBlock(PROJECT_ROOT, PERFORMANCE_BLOCK, renderReadmePerformance(results));
+  const written = [`the performance table (${PERFORMANCE_BLOCK.file})`];
   const localRun = renderReadmeLocalRun(results);
   if (localRun) {
-    await writeReadmeBlock(readme, LOCAL_RUN_BLOCK, localRun);
-    written.push("the sample output of npm run local");
+    await writeDocumentBlock(PROJECT_ROOT, LOCAL_RUN_BLOCK, localRun);
+    written.push(`the sample output of npm run local (${LOCAL_RUN_BLOCK.file})`);
   }
   const testRun = renderReadmeTestRun(results);
   if (testRun) {
-    await writeReadmeBlock(readme, TEST_RUN_BLOCK, testRun);
-    written.push("the duration of npm test");
+    await writeDocumentBlock(PROJECT_ROOT, TEST_RUN_BLOCK, testRun);
+    written.push(`the duration of npm test (${TEST_RUN_BLOCK.file})`);
   }
-  console.log(`Written to README.md: ${written.join(", ")}.`);
+  console.log(`Written: ${written.join(", ")}.`);
 }
 
 /** Runs the parts the options ask for, writes their results; returns the targets checked. */
@@ -157,14 +156,14 @@ async function runParts(options: Options, tmp: string): Promise<Target[]> {
   if (options.parts !== "scale") {
     const results = await bench(options, tmp);
     console.log(`\n${writeResults("latest", renderMarkdown(results), results)}`);
-    await writeReadmeBlocks(results);
+    await writeComparisonBlocks(results);
     targets.push(...results.targets);
   }
   if (options.parts !== "comparison") {
     const scale = await benchScale(options, tmp);
     console.log(`\n${writeResults("scale", renderScaleMarkdown(scale), scale)}`);
-    await writeReadmeBlock(path.join(PROJECT_ROOT, "README.md"), SCALE_BLOCK, renderReadmeSummary(scale));
-    console.log("Written README.md's summary of the scale benchmark.");
+    await writeDocumentBlock(PROJECT_ROOT, SCALE_BLOCK, renderReadmeSummary(scale));
+    console.log(`Written ${SCALE_BLOCK.file}'s summary of the scale benchmark.`);
     targets.push(...scale.targets);
   }
   return targets;

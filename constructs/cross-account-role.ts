@@ -213,7 +213,7 @@ function warnOfRolePrincipalsWithoutMfa(role: CrossAccountRole, principals: read
   Annotations.of(role).addWarning(
     `requireMfa is set and the role trusts role principals (${roles.join(", ")}): sessions of roles, ` +
       "such as SSO or CI roles, carry no MFA unless they were themselves created with an MFA code, so the " +
-      "trust policy refuses them; trust users who sign in with MFA (README: MFA), or drop requireMfa for these principals",
+      "trust policy refuses them; trust users who sign in with MFA (docs/mfa.md), or drop requireMfa for these principals",
   );
 }
 

@@ -1,5 +1,5 @@
 /**
- * CDK Terrain as a supported path. README's migration steps, as written, in a temporary copy of
+ * CDK Terrain as a supported path. The migration steps of docs/cdk-terrain.md, as written, in a temporary copy of
  * the project; then, there, the unit suite and the tutorial's end-to-end test through the cdktn
  * CLI; and cdktf and cdktn synthesize the same stacks apart from the CDK version they record.
  *
@@ -93,7 +93,7 @@ function withoutVersion(json: string): { stack: unknown; version: unknown } {
 const manifest = (root: string, name: string): { name: string; version: string } =>
   JSON.parse(fs.readFileSync(path.join(root, "node_modules", name, "package.json"), "utf8"));
 
-describe("the move to CDK Terrain, as README gives it, in a copy of the project", () => {
+describe("the move to CDK Terrain, as docs/cdk-terrain.md gives it, in a copy of the project", () => {
   let tmp: string;
   let copy: string;
   let env: NodeJS.ProcessEnv;
@@ -117,7 +117,7 @@ describe("the move to CDK Terrain, as README gives it, in a copy of the project"
     if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
   });
 
-  it("README's steps replace cdktf and cdktf-cli by cdktn and cdktn-cli; the provider stays, on cdktn", async () => {
+  it("the documented steps replace cdktf and cdktf-cli by cdktn and cdktn-cli; the provider stays, on cdktn", async () => {
     // WHEN
     await readme.runOk("npm pkg delete devDependencies.cdktf-cli");
     await readme.runOk(
@@ -210,7 +210,7 @@ describe("the move to CDK Terrain, as README gives it, in a copy of the project"
     expect(result.code).toBe(0);
   });
 
-  it("ran README's CDK Terrain steps, in README's order", () => {
+  it("ran the documented CDK Terrain steps, in their order", () => {
     readme.expectAllRun();
   });
 });

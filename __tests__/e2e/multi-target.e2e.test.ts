@@ -1,6 +1,6 @@
 /**
  * One configuration, two destination accounts: a role and an instance per target, deployed,
- * verified and destroyed per target or all at once, with the commands README gives for several
+ * verified and destroyed per target or all at once, with the commands docs/targets.md gives for several
  * targets, as written.
  */
 import { DEFAULTS } from "../../config";
@@ -24,7 +24,7 @@ const [A, B] = TARGETS;
 /** The stacks of both targets, ec2 stacks first: the clean-up's order. */
 const STACKS = [...TARGETS.map((t) => `ec2-stack-${t.name}`), ...TARGETS.map((t) => `iam-stack-${t.name}`)];
 
-describe("two targets in two destination accounts, with README's commands", () => {
+describe("two targets in two destination accounts, with the commands of docs/targets.md", () => {
   let cloud: LocalCloud;
   let readme: ReadmeSession;
   const instanceIds: Record<string, string> = {};
@@ -136,7 +136,7 @@ describe("two targets in two destination accounts, with README's commands", () =
     2 * STEP_TIMEOUT_MS,
   );
 
-  it("ran every command README gives for several targets, in README's order", () => {
+  it("ran every command docs/targets.md gives for several targets, in its order", () => {
     readme.expectAllRun();
   });
 });

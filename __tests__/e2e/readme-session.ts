@@ -1,6 +1,6 @@
 /**
- * README's commands in an end-to-end test, as a user types them into one shell: each command's
- * text is taken from the document when the test runs (README.md or docs/*.md), it runs through
+ * The documents' commands in an end-to-end test, as a user types them into one shell: each command's
+ * text is taken from the document when the test runs (README.md, CONTRIBUTING.md or docs/*.md), it runs through
  * `sh -c` in the project, and the variables it exports carry over to the next command.
  *
  * A test may run only the commands that E2E_RUNS (__tests__/readme-commands.ts) lists for its
@@ -75,7 +75,8 @@ export class ReadmeSession {
     // The same text may stand in several places: the first one after the previous command's.
     const at = (from: number): number => this.commands.findIndex((c, i) => i > from && c.command === command);
     const index = at(this.at) >= 0 ? at(this.at) : at(-1);
-    if (index < 0) throw new Error(`no shell block of README.md or docs/*.md has \`${command}\` any more`);
+    if (index < 0)
+      throw new Error(`no shell block of README.md, CONTRIBUTING.md or docs/*.md has \`${command}\` any more`);
     const written = this.commands[index];
     this.at = index;
     this.ran++;

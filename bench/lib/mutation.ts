@@ -234,7 +234,7 @@ const escapeCell = (text: string): string =>
     .replace(/\|/g, "\\|")
     .replace(/`/g, "'")}\``;
 
-/** README's summary: the score per part and the goals. */
+/** CONTRIBUTING.md's summary: the score per part and the goals. */
 export function renderMutationSummary(parts: readonly Score[], targets: readonly Target[], measured: string): string {
   return [
     ...SCORE_HEAD,

@@ -184,7 +184,7 @@ function measuredOn(r: Results): string {
   );
 }
 
-/** README's performance table, from a run's results. */
+/** CONTRIBUTING.md's performance table, from a run's results. */
 export function renderReadmePerformance(r: Results): string {
   const row = (id: string): [number, number, number] => {
     const c = find(r.comparisons, id);

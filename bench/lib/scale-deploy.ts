@@ -1,6 +1,6 @@
 /**
  * Deploy at scale: 1 and 5 targets, each target in a destination account of its own, deployed and
- * destroyed against the emulator with the commands README gives for several targets:
+ * destroyed against the emulator with the commands docs/targets.md gives for several targets:
  *
  *   cdktf deploy 'iam-stack-*' --ignore-missing-stack-dependencies   every target's role
  *   cdktf deploy 'ec2-stack-*' --ignore-missing-stack-dependencies   every target's instance
@@ -22,7 +22,7 @@ import { sampleTree } from "./measure";
 import { CommandPhases, CommandRun, DeployRound, DeployScale } from "./results";
 import { DEPLOY_TARGETS, ScaleTarget, scaleTargets, targetsSetting } from "./scale-targets";
 
-/** The cdktf commands of a round: what a user with several targets runs (README, "Several destination accounts"). */
+/** The cdktf commands of a round: what a user with several targets runs (docs/targets.md). */
 const DEPLOY_COMMANDS = [
   ["deploy", "iam-stack-*", "--auto-approve", "--ignore-missing-stack-dependencies"],
   ["deploy", "ec2-stack-*", "--auto-approve", "--ignore-missing-stack-dependencies"],

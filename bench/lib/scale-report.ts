@@ -1,4 +1,4 @@
-/** The scale benchmark's targets, checked, and its Markdown report (bench/results/scale.md and README's summary). */
+/** The scale benchmark's targets, checked, and its Markdown report (bench/results/scale.md and CONTRIBUTING.md's summary). */
 import { ExecutableCpu } from "./measure";
 import { machineAndLoad, mb, secs } from "./report";
 import {
@@ -287,7 +287,7 @@ export function renderScaleMarkdown(r: ScaleResults): string {
   ].join("\n");
 }
 
-/** The summary README's Performance section shows: the main figures and the targets, from this run. */
+/** The summary CONTRIBUTING.md's Performance section shows: the main figures and the targets, from this run. */
 export function renderReadmeSummary(r: ScaleResults): string {
   const synth = r.appSynth;
   const lines = [

@@ -41,7 +41,7 @@ function copyTree(from: string, to: string, skip: (name: string) => boolean): vo
   }
 }
 
-/** The benchmark's Markdown documents, without its code: README links to them, and a unit spec checks the links. */
+/** The benchmark's Markdown documents, without its code: the documents link to them, and a unit spec checks the links. */
 function copyBenchDocuments(projectRoot: string, dir: string): void {
   const bench = path.join(projectRoot, "bench");
   for (const e of fs.readdirSync(bench, { withFileTypes: true, recursive: true })) {

@@ -1,6 +1,6 @@
 /**
  * Which CDK CLI the project is installed with: HashiCorp's `cdktf-cli` (the default), or CDK
- * Terrain's `cdktn-cli` after the migration that README's "CDK Terrain" section describes. The
+ * Terrain's `cdktn-cli` after the migration that docs/cdk-terrain.md describes. The
  * wrappers and the local sandbox run whichever package.json lists, so they work on both.
  */
 import * as fs from "fs";
