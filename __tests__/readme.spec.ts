@@ -5,10 +5,10 @@ import {
   markers,
   MUTATION_BLOCK,
   PERFORMANCE_BLOCK,
-  README_BLOCKS,
+  DOC_BLOCKS,
   readBlock,
   SCALE_BLOCK,
-} from "../bench/lib/readme-blocks";
+} from "../scripts/lib/doc-blocks";
 import {
   coverageProblems,
   documentCommands,
@@ -219,19 +219,16 @@ describe("the documents' measured figures", () => {
   const GENERATED = new Set(["settings"]);
 
   // A block is empty until its command first runs; once written, it says when it was measured.
-  it.each(README_BLOCKS.map((b) => [`${b.file}: ${b.name}`, b]))(
-    "%s: written by its command, dated",
-    (_name, block) => {
-      const content = readBlock(read(block.file), block);
-      if (content !== "") expect(measuredAt(content)).toBeDefined();
-    },
-  );
+  it.each(DOC_BLOCKS.map((b) => [`${b.file}: ${b.name}`, b]))("%s: written by its command, dated", (_name, block) => {
+    const content = readBlock(read(block.file), block);
+    if (content !== "") expect(measuredAt(content)).toBeDefined();
+  });
 
   it.each(["README.md", "CONTRIBUTING.md"])(
     "%s has figures only in the blocks a command writes, and each of its blocks once",
     (file) => {
       const text = read(file);
-      const blocks = README_BLOCKS.filter((b) => b.file === file);
+      const blocks = DOC_BLOCKS.filter((b) => b.file === file);
       for (const block of blocks) {
         const { begin, end } = markers(block);
         expect(text.split(begin)).toHaveLength(2);

@@ -24,8 +24,8 @@ import {
   unusedEquivalents,
 } from "./lib/mutation";
 import { EQUIVALENT_MUTANTS } from "./lib/mutation-equivalents";
-import { writeDocumentBlock } from "./lib/readme";
-import { MUTATION_BLOCK } from "./lib/readme-blocks";
+import { writeDocumentBlock } from "../scripts/lib/doc-blocks";
+import { MUTATION_BLOCK } from "../scripts/lib/doc-blocks";
 import { machineSummary, secs } from "./lib/report";
 import { runCommand } from "../scripts/lib/process";
 

@@ -15,18 +15,13 @@ import * as path from "path";
 import { benchE2e } from "./lib/e2e";
 import { describeMachine } from "../scripts/lib/machine";
 import { Options, parseOptions, USAGE } from "./lib/options";
-import { benchAppSynth, benchCdktfSynth, benchFullTest, benchUnitTests, PhaseContext } from "./lib/phases";
-import { writeDocumentBlock } from "./lib/readme";
-import { LOCAL_RUN_BLOCK, PERFORMANCE_BLOCK, SCALE_BLOCK, TEST_RUN_BLOCK } from "./lib/readme-blocks";
-import {
-  checkTargets,
-  renderMarkdown,
-  renderReadmeLocalRun,
-  renderReadmePerformance,
-  renderReadmeTestRun,
-  secs,
-} from "./lib/report";
-import { Comparison, DeployScale, E2eResult, FullTestResult, Results, ScaleResults, Target } from "./lib/results";
+import { benchTiers, renderTiers, TIER_STEPS } from "./lib/tiers";
+import { copyEnv } from "../scripts/lib/project-copy";
+import { benchAppSynth, benchCdktfSynth, benchUnitTests, PhaseContext } from "./lib/phases";
+import { writeDocumentBlock } from "../scripts/lib/doc-blocks";
+import { LOCAL_RUN_BLOCK, PERFORMANCE_BLOCK, SCALE_BLOCK, TEST_RUN_BLOCK } from "../scripts/lib/doc-blocks";
+import { checkTargets, renderMarkdown, renderReadmeLocalRun, renderReadmePerformance, secs } from "./lib/report";
+import { Comparison, DeployScale, E2eResult, Results, ScaleResults, Target } from "./lib/results";
 import { benchScaleDeploy } from "./lib/scale-deploy";
 import { checkScaleTargets, renderReadmeSummary, renderScaleMarkdown } from "./lib/scale-report";
 import { benchScaleAppSynth, benchScaleCliSynth } from "./lib/scale-synth";
@@ -64,19 +59,12 @@ async function measureAll(ctx: PhaseContext, options: Options): Promise<Comparis
   return [appSynth, ...cli, ...tests];
 }
 
-async function optionalRuns(ctx: PhaseContext, options: Options): Promise<[FullTestResult, E2eResult]> {
-  let fullTest: FullTestResult = { status: "skipped", reason: "run `npm run bench -- --full` to include it" };
-  if (options.full) {
-    log("\nnpm test, once");
-    fullTest = await benchFullTest(ctx);
-  }
-  let e2e: E2eResult = { status: "skipped", reason: "`--no-e2e` was given" };
-  if (options.e2e) {
-    log("\nnpm run local, once");
-    e2e = await benchE2e(ctx.project.dir, ctx.env);
-    log(e2e.status === "skipped" ? `  skipped: ${e2e.reason}` : `  ${e2e.status} in ${secs(e2e.totalMs)}`);
-  }
-  return [fullTest, e2e];
+async function localRun(ctx: PhaseContext, options: Options): Promise<E2eResult> {
+  if (!options.e2e) return { status: "skipped", reason: "`--no-e2e` was given" };
+  log("\nnpm run local, once");
+  const e2e = await benchE2e(ctx.project.dir, ctx.env);
+  log(e2e.status === "skipped" ? `  skipped: ${e2e.reason}` : `  ${e2e.status} in ${secs(e2e.totalMs)}`);
+  return e2e;
 }
 
 /** Writes `<name>.md` and the raw data `<name>.json` to bench/results; returns the Markdown. */
@@ -93,7 +81,7 @@ async function bench(options: Options, tmp: string): Promise<Results> {
   const machine = describeMachine();
   const ctx = prepare(tmp);
   const comparisons = await measureAll(ctx, options);
-  const [fullTest, e2e] = await optionalRuns(ctx, options);
+  const e2e = await localRun(ctx, options);
   return {
     machine,
     load: { before: loadBefore, after: os.loadavg()[0] },
@@ -102,7 +90,6 @@ async function bench(options: Options, tmp: string): Promise<Results> {
     durationMs: Date.now() - started,
     comparisons,
     e2e,
-    fullTest,
     targets: checkTargets(comparisons, PROJECT_ROOT),
   };
 }
@@ -142,17 +129,20 @@ async function writeComparisonBlocks(results: Results): Promise<void> {
     await writeDocumentBlock(PROJECT_ROOT, LOCAL_RUN_BLOCK, localRun);
     written.push(`the sample output of npm run local (${LOCAL_RUN_BLOCK.file})`);
   }
-  const testRun = renderReadmeTestRun(results);
-  if (testRun) {
-    await writeDocumentBlock(PROJECT_ROOT, TEST_RUN_BLOCK, testRun);
-    written.push(`the duration of npm test (${TEST_RUN_BLOCK.file})`);
-  }
   console.log(`Written: ${written.join(", ")}.`);
 }
 
 /** Runs the parts the options ask for, writes their results; returns the targets checked. */
 async function runParts(options: Options, tmp: string): Promise<Target[]> {
   const targets: Target[] = [];
+  if (options.parts === "tiers") {
+    log("\nThe test tiers from a clean copy, once each");
+    const tiers = await benchTiers(PROJECT_ROOT, tmp, copyEnv(benchEnv(path.join(tmp, "tiers-state"))), log);
+    await writeDocumentBlock(PROJECT_ROOT, TEST_RUN_BLOCK, renderTiers(tiers));
+    console.log(`\n${renderTiers(tiers)}\n\nWritten to ${TEST_RUN_BLOCK.file}.`);
+    if (!tiers.runs.every((run) => run.passed) || tiers.runs.length !== TIER_STEPS.length) process.exitCode = 1;
+    return targets;
+  }
   if (options.parts !== "scale") {
     const results = await bench(options, tmp);
     console.log(`\n${writeResults("latest", renderMarkdown(results), results)}`);

@@ -15,7 +15,7 @@ import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { writeDocBlock, NODE_VERSIONS_BLOCK } from "./lib/doc-blocks";
+import { NODE_VERSIONS_BLOCK, writeDocumentBlock } from "./lib/doc-blocks";
 import { describeMachine } from "./lib/machine";
 import {
   MATRIX_STEPS,
@@ -28,6 +28,7 @@ import {
   renderMatrix,
 } from "./lib/node-matrix";
 import { runCommand } from "./lib/process";
+import { copyEnv, copyProject } from "./lib/project-copy";
 
 const PROJECT_ROOT = path.resolve(__dirname, "..");
 const DEFAULT_MAJORS = [22, 24, 26];
@@ -76,46 +77,16 @@ async function installNode(version: string): Promise<string> {
   return bin;
 }
 
-/** A fresh copy of the project's tracked files: of the working tree, or of commit `ref`. */
-function copyProject(to: string, ref: string | undefined): void {
-  fs.mkdirSync(to, { recursive: true });
-  if (ref) {
-    const archive = spawnSync("sh", ["-c", `git archive "$1" | tar -x -C "$2"`, "sh", ref, to], {
-      cwd: PROJECT_ROOT,
-      encoding: "utf8",
-    });
-    if (archive.status !== 0) throw new Error(`git archive ${ref} failed: ${archive.stderr}`);
-    return;
-  }
-  const listed = spawnSync("git", ["ls-files", "-z", "--cached", "--others", "--exclude-standard"], {
-    cwd: PROJECT_ROOT,
-    encoding: "utf8",
-  });
-  if (listed.status !== 0) throw new Error(`git ls-files failed: ${listed.stderr}`);
-  for (const file of listed.stdout.split("\0").filter(Boolean)) {
-    const from = path.join(PROJECT_ROOT, file);
-    if (!fs.existsSync(from)) continue; // deleted in the working tree
-    fs.mkdirSync(path.dirname(path.join(to, file)), { recursive: true });
-    fs.copyFileSync(from, path.join(to, file));
-  }
-}
-
 /** The environment of a step: that Node first on PATH, nothing of the npm run that started this. */
 function stepEnv(nodeBin: string): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = {};
-  for (const [name, value] of Object.entries(process.env)) {
-    if (!name.startsWith("npm_") && name !== "NODE" && name !== "INIT_CWD") env[name] = value;
-  }
-  env.PATH = `${nodeBin}${path.delimiter}${process.env.PATH}`;
-  env.FORCE_COLOR = "0";
-  return env;
+  return { ...copyEnv(), PATH: `${nodeBin}${path.delimiter}${process.env.PATH}`, FORCE_COLOR: "0" };
 }
 
 async function runVersion(version: string, ref: string | undefined, tmp: string): Promise<MatrixRow> {
   const started = Date.now();
   const nodeBin = await installNode(version);
   const project = path.join(tmp, `node-${version}`);
-  copyProject(project, ref);
+  copyProject(PROJECT_ROOT, project, ref);
   const steps: Partial<Record<StepName, StepOutcome>> = {};
   for (const step of MATRIX_STEPS) {
     console.log(`v${version}: ${step.command.join(" ")}`);
@@ -147,7 +118,7 @@ async function main(): Promise<number> {
     const measured =
       `Measured ${machine.date} on ${machine.cpuCount} CPUs, terraform ${machine.terraform}, ` +
       `each version in a fresh copy of the project (\`npm ci\`, \`npm run test:unit\`, \`npm run local\`).`;
-    await writeDocBlock(NODE_VERSIONS_BLOCK, `${table}\n\n${measured}`);
+    await writeDocumentBlock(PROJECT_ROOT, NODE_VERSIONS_BLOCK, `${table}\n\n${measured}`);
     console.log(`Written to ${NODE_VERSIONS_BLOCK.file}.`);
   }
   const passed = matrixPassed(rows);

@@ -8,12 +8,12 @@ export const USAGE = `usage: npm run bench [-- options]
   --scale             only the scale benchmark (synth of 1 to 50 targets, deploy of 1 and 5)
   --no-scale          without the scale benchmark
   --no-e2e            nothing against the emulator: no local end-to-end flow, no deploy of 1 and 5 targets
-  --full              also run \`npm test\` once (this project only; takes minutes)
+  --tiers             only the test tiers: npm ci, npm test, npm run test:e2e once each, in a fresh copy (a quarter of an hour)
   --keep              keep the temp dir with the stock copy
   --help              this text`;
 
-/** Which parts run: the comparison with the stock setup, the scale benchmark, or both. */
-export type Parts = "both" | "comparison" | "scale";
+/** Which parts run: the comparison with the stock setup, the scale benchmark, both, or only the test tiers. */
+export type Parts = "both" | "comparison" | "scale" | "tiers";
 
 /** What a run does. */
 export interface Options {
@@ -22,7 +22,6 @@ export interface Options {
   readonly deployRounds: number;
   readonly parts: Parts;
   readonly e2e: boolean;
-  readonly full: boolean;
   readonly keep: boolean;
 }
 
@@ -41,7 +40,6 @@ export function parseOptions(args: readonly string[]): Options | undefined {
     deployRounds: 1,
     parts: "both",
     e2e: true,
-    full: false,
     keep: false,
   };
   for (let i = 0; i < args.length; i++) {
@@ -54,7 +52,7 @@ export function parseOptions(args: readonly string[]): Options | undefined {
     else if (arg === "--no-scale") options = { ...options, parts: "comparison" };
     else if (arg === "--no-e2e") options = { ...options, e2e: false };
     else if (arg === "--e2e") options = { ...options, e2e: true };
-    else if (arg === "--full") options = { ...options, full: true };
+    else if (arg === "--tiers") options = { ...options, parts: "tiers" };
     else if (arg === "--keep") options = { ...options, keep: true };
     else throw new Error(`unknown argument ${arg}\n\n${USAGE}`);
   }

@@ -6,7 +6,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { Command, measure, Measurement, measureOk } from "./measure";
-import { Comparison, FullTestResult, Sample } from "./results";
+import { Comparison, Sample } from "./results";
 import { OneStackTests, Setup, SynthCommands } from "./setups";
 import { assertSameStacks, readStacks, Stacks } from "./synth-output";
 
@@ -218,16 +218,3 @@ export async function benchUnitTests(ctx: PhaseContext, rounds: number): Promise
   return [await coldSuites(ctx, cache), ...(await warmRounds(ctx, cache, rounds))];
 }
 
-/** `npm test` once, this project only: lint, format check, type-check and every jest project. */
-export async function benchFullTest(ctx: PhaseContext): Promise<FullTestResult> {
-  const m = await measure({
-    command: "npm",
-    args: ["test"],
-    cwd: ctx.project.dir,
-    env: ctx.env,
-    timeoutMs: 20 * 60 * 1000,
-  });
-  logRun(ctx, "npm test", "1/1", m);
-  const summary = /^Tests:\s+(.+?)\s*$/m.exec(m.output)?.[1] ?? `exit ${m.code}, no jest summary`;
-  return { status: m.code === 0 ? "passed" : "failed", sample: toSample(m), summary };
-}

@@ -2,7 +2,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { Machine } from "../../scripts/lib/machine";
-import { Comparison, E2eResult, FullTestResult, medianMs, peakMB, Results, Target } from "./results";
+import { Comparison, E2eResult, medianMs, peakMB, Results, Target } from "./results";
 
 const APP_SYNTH_MAX_RATIO = 0.25;
 const APP_SYNTH_MAX_MS = 1000;
@@ -116,15 +116,6 @@ function e2eSection(e2e: E2eResult): string[] {
   return lines;
 }
 
-function fullTestSection(full: FullTestResult): string[] {
-  if (full.status === "skipped")
-    return [`\`npm test\` (lint, format, tsc, all jest projects): skipped, ${full.reason}.`];
-  return [
-    `\`npm test\` (lint, format, tsc, all jest projects), once: ${secs(full.sample.ms)}, ` +
-      `peak ${mb(full.sample.peakMB)}, ${full.status} (${full.summary}).`,
-  ];
-}
-
 /**
  * The machine and the load on it, for the end of a report. The load before the run is other
  * work, and flagged when it exceeds the CPUs; the load after includes the benchmark's own.
@@ -158,8 +149,6 @@ export function renderMarkdown(r: Results): string {
       "Ratio: this project's time / stock's.",
     "",
     ...comparisonTable(r.comparisons),
-    "",
-    ...fullTestSection(r.fullTest),
     "",
     "## Targets",
     "",
@@ -221,11 +210,3 @@ export function renderReadmeLocalRun(r: Results): string | undefined {
   return ["```text", r.e2e.summary, "```", "", `${measuredOn(r)} ${provider}`].join("\n");
 }
 
-/** README's figure for `npm test`; undefined when the run did not include it. */
-export function renderReadmeTestRun(r: Results): string | undefined {
-  if (r.fullTest.status === "skipped") return undefined;
-  return (
-    `\`npm test\` took ${secs(r.fullTest.sample.ms)} (${r.fullTest.status}; ${r.fullTest.summary}), ` +
-    `peak memory ${mb(r.fullTest.sample.peakMB)}. ${measuredOn(r)}`
-  );
-}

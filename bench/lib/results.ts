@@ -44,11 +44,6 @@ export type E2eResult =
       readonly error?: string;
     };
 
-/** `npm test` once, or why it did not run. */
-export type FullTestResult =
-  | { readonly status: "skipped"; readonly reason: string }
-  | { readonly status: "passed" | "failed"; readonly sample: Sample; readonly summary: string };
-
 /** A target of the issue, checked. */
 export interface Target {
   readonly name: string;
@@ -66,7 +61,6 @@ export interface Results {
   readonly durationMs: number;
   readonly comparisons: readonly Comparison[];
   readonly e2e: E2eResult;
-  readonly fullTest: FullTestResult;
   readonly targets: readonly Target[];
 }
 
