@@ -41,6 +41,7 @@ import "./policy/trust-policy-no-wildcard-principal.spec";
 import "./prerequisites.spec";
 import "./readme.spec";
 import "./role-ready-wait.spec";
+import "./settings-docs.spec";
 import "./stack-command.spec";
 import "./terraform-cli-config.spec";
 import "./token-traces.spec";
