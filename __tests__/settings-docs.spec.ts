@@ -46,7 +46,9 @@ describe("The settings reference", () => {
 
   it("fails the check when a row is edited by hand", () => {
     // GIVEN README whose block says another default
-    const readme = read("README.md").replace("`t2.micro`", "`t3.micro`");
+    const original = read("README.md");
+    const blockStart = original.indexOf(README_SETTINGS_MARKERS.begin);
+    const readme = original.slice(0, blockStart) + original.slice(blockStart).replace("`t2.micro`", "`t3.micro`");
 
     // THEN
     expect(readme).not.toBe(withSettingsBlock(readme, commonSettingsBlock()));

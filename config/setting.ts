@@ -7,6 +7,7 @@
 
 /** What parsing a raw value gave: a value, a problem, or both (a usable value that breaks a limit). */
 export interface Parsed<T> {
+  /** The typed value; absent when the raw value cannot be used at all. */
   readonly value?: T;
   /** What is wrong, after `is <value>; ` in the message. */
   readonly problem?: string;

@@ -6,6 +6,7 @@ import { ACCOUNT_SETTINGS } from "./accounts";
 import { CLOUD_SETTINGS } from "./cloud";
 import { INSTANCE_SETTINGS } from "./instance";
 import { ROLE_SETTINGS } from "./role";
+import { ROLE_LIMIT_SETTINGS } from "./role-limits";
 import { STATE_SETTINGS } from "./state";
 import { TARGET_SETTINGS } from "./targets";
 import { TRUST_SETTINGS } from "./trust";
@@ -18,6 +19,7 @@ export const SETTING_GROUPS = [
   ACCOUNT_SETTINGS,
   ROLE_SETTINGS,
   TRUST_SETTINGS,
+  ROLE_LIMIT_SETTINGS,
   INSTANCE_SETTINGS,
   STATE_SETTINGS,
   CLOUD_SETTINGS,
@@ -29,6 +31,7 @@ export const DECLARATIONS = {
   ...ACCOUNT_SETTINGS.settings,
   ...ROLE_SETTINGS.settings,
   ...TRUST_SETTINGS.settings,
+  ...ROLE_LIMIT_SETTINGS.settings,
   ...INSTANCE_SETTINGS.settings,
   ...STATE_SETTINGS.settings,
   ...CLOUD_SETTINGS.settings,

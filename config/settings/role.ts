@@ -1,8 +1,9 @@
 import { IAM_PATH, IAM_POLICY_ARN, IAM_ROLE_NAME } from "../../constructs/shared/aws-names";
-import { int, list, oneOf, text } from "../kinds";
+import { list, oneOf, text } from "../kinds";
 import { group } from "./group";
 
-const POLICY_ARN_ALLOWED = 'must be an IAM policy ARN such as "arn:aws:iam::aws:policy/ReadOnlyAccess"';
+/** The sentence of a policy ARN, for a list ("each ...") or one ("it ..."). */
+export const POLICY_ARN_ALLOWED = 'must be an IAM policy ARN such as "arn:aws:iam::aws:policy/ReadOnlyAccess"';
 
 /** The role in the destination account, and what it may do. */
 export const ROLE_SETTINGS = group(
@@ -36,16 +37,5 @@ export const ROLE_SETTINGS = group(
       .default([])
       .perTarget()
       .about("Further managed policies attached to the role."),
-    permissionsBoundaryArn: text("PERMISSIONS_BOUNDARY_ARN", IAM_POLICY_ARN, `it ${POLICY_ARN_ALLOWED}`)
-      .perTarget()
-      .about("Permissions boundary of the role."),
-    roleReadyTimeoutSeconds: int("ROLE_READY_TIMEOUT_SECONDS", 0, 3600)
-      // Real IAM usually propagates a new role in seconds; two minutes covers its slow days.
-      .default(120, '(0 with backend "cloud")')
-      .perTarget()
-      .about(
-        "How long iam-stack waits until the source profile can assume the role " +
-          "([IAM propagation](../README.md#iam-propagation)); 0: no wait.",
-      ),
   },
 );
