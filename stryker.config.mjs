@@ -1,5 +1,5 @@
 // Mutation testing of the security-relevant code: `npm run mutate` (see CONTRIBUTING.md, "Mutation testing").
-// Stryker changes config.ts, the constructs and the stacks one small edit at a time and runs the
+// Stryker changes the settings (config/), the constructs and the stacks one small edit at a time and runs the
 // unit project's tests that cover each edit; a mutant that no test fails on "survived".
 import { createRequire } from "module";
 
@@ -24,9 +24,9 @@ export default {
   },
   checkers: ["typescript"],
   // The checker type-checks the app's own files only: with the tests, scripts and benchmarks that
-  // import config.ts, every mutant of it made the checker re-check most of the project.
+  // import config/, every mutant of it made the checker re-check most of the project.
   tsconfigFile: "bench/tsconfig.mutate.json",
-  mutate: ["config.ts", "constructs/**/*.ts", "stacks/**/*.ts"],
+  mutate: ["config/**/*.ts", "constructs/**/*.ts", "stacks/**/*.ts"],
   coverageAnalysis: "perTest",
   reporters: ["progress", "clear-text", "json"],
   jsonReporter: { fileName: "bench/results/mutation.json" },

@@ -1,6 +1,5 @@
 import * as fs from "fs";
 import * as path from "path";
-import { SETTINGS } from "../config";
 import {
   markers,
   MUTATION_BLOCK,
@@ -25,21 +24,7 @@ const readme = read("README.md");
 const documents = [...documentFiles(ROOT), "bench/README.md"];
 const scripts = JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8")).scripts as Record<string, string>;
 
-/** Rows of README's settings table: the first two cells of each row. */
-function settingsTableRows(): { key: string; env: string }[] {
-  const row = /^\|\s*`([a-zA-Z]+)`\s*\|\s*`([A-Z][A-Z_]+)`/;
-  return readme
-    .split("\n")
-    .map((line) => row.exec(line))
-    .filter((m): m is RegExpExecArray => m !== null)
-    .map(([, key, env]) => ({ key, env }));
-}
-
 describe("README", () => {
-  it("documents every setting with its environment variable, in the order of config.ts", () => {
-    expect(settingsTableRows()).toEqual(SETTINGS.map(({ key, env }) => ({ key, env })));
-  });
-
   it("names only npm scripts that exist, in every document", () => {
     const named = documents.flatMap((file) =>
       [...read(file).matchAll(/npm run ([a-z][\w:-]*)/g)].map((m) => ({ file, name: m[1] })),

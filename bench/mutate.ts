@@ -1,5 +1,5 @@
 /**
- * `npm run mutate`: mutation testing of config.ts, constructs/ and stacks/ with Stryker
+ * `npm run mutate`: mutation testing of config/, constructs/ and stacks/ with Stryker
  * (stryker.config.mjs), against the unit project. Writes bench/results/mutation.md (and the raw
  * report, mutation.json) and CONTRIBUTING.md's summary; prints the scores and the goals. Takes about
  * 55 minutes on 2 cores from scratch, so it is not part of `npm test`.

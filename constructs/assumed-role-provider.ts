@@ -1,6 +1,7 @@
 import { Construct } from "constructs";
 import { Token } from "cdktf";
 import { AwsProvider, AwsProviderConfig } from "@cdktf/provider-aws/lib/provider";
+import { STS_SESSION_NAME } from "./shared/aws-names";
 
 /** An OIDC token exchanged for a role session (`sts:AssumeRoleWithWebIdentity`): no stored keys. */
 export interface WebIdentity {
@@ -119,11 +120,11 @@ export class AssumedRoleProvider extends Construct {
 
   constructor(scope: Construct, id: string, props: AssumedRoleProviderProps) {
     super(scope, id);
-    if (!Token.isUnresolved(props.sessionName) && !/^[\w+=,.@-]{2,64}$/.test(props.sessionName)) {
+    if (!Token.isUnresolved(props.sessionName) && !STS_SESSION_NAME.test(props.sessionName)) {
       throw new Error(`sessionName "${props.sessionName}" must be 2 to 64 letters, digits or _+=,.@-`);
     }
     const source = props.sourceIdentity;
-    if (source !== undefined && !Token.isUnresolved(source) && !/^[\w+=,.@-]{2,64}$/.test(source)) {
+    if (source !== undefined && !Token.isUnresolved(source) && !STS_SESSION_NAME.test(source)) {
       throw new Error(`sourceIdentity "${source}" must be 2 to 64 letters, digits or _+=,.@-`);
     }
     const tags = props.sessionTags ?? {};

@@ -9,6 +9,7 @@ import {
 } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
+import { IAM_ROLE_NAME, ROLE_PRINCIPAL } from "./shared/aws-names";
 
 /** Properties of a {@link CrossAccountRole}. */
 export interface CrossAccountRoleProps {
@@ -201,14 +202,12 @@ export class CrossAccountRole extends Construct {
   }
 }
 
-const ROLE_NAME_RE = /^[\w+=,.@-]{1,64}$/;
-
 /**
  * Sessions of roles (SSO permission sets, CI roles) carry no MFA: a trust policy that requires it
  * refuses them. A warning, since a role session created with MFA does carry it.
  */
 function warnOfRolePrincipalsWithoutMfa(role: CrossAccountRole, principals: readonly string[]): void {
-  const roles = principals.filter((arn) => !Token.isUnresolved(arn) && /:(?:role\/|assumed-role\/)/.test(arn));
+  const roles = principals.filter((arn) => !Token.isUnresolved(arn) && ROLE_PRINCIPAL.test(arn));
   if (roles.length === 0) return;
   Annotations.of(role).addWarning(
     `requireMfa is set and the role trusts role principals (${roles.join(", ")}): sessions of roles, ` +
@@ -219,7 +218,7 @@ function warnOfRolePrincipalsWithoutMfa(role: CrossAccountRole, principals: read
 
 function validate(props: CrossAccountRoleProps): void {
   const known = (v: unknown): boolean => v !== undefined && !Token.isUnresolved(v);
-  if (known(props.roleName) && !ROLE_NAME_RE.test(props.roleName)) {
+  if (known(props.roleName) && !IAM_ROLE_NAME.test(props.roleName)) {
     throw new Error(`roleName "${props.roleName}" must be 1 to 64 letters, digits or _+=,.@- (IAM role name rules)`);
   }
   const d = props.maxSessionDurationSeconds;

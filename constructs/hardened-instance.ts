@@ -5,6 +5,7 @@ import { DataAwsEc2InstanceTypeOfferings } from "@cdktf/provider-aws/lib/data-aw
 import { DataAwsSsmParameter } from "@cdktf/provider-aws/lib/data-aws-ssm-parameter";
 import { DataAwsSubnets } from "@cdktf/provider-aws/lib/data-aws-subnets";
 import { Instance } from "@cdktf/provider-aws/lib/instance";
+import { EC2_INSTANCE_TYPE } from "./shared/aws-names";
 
 /** Properties of a {@link HardenedInstance}. */
 export interface HardenedInstanceProps {
@@ -88,10 +89,7 @@ export class HardenedInstance extends Construct {
 
   constructor(scope: Construct, id: string, props: HardenedInstanceProps) {
     super(scope, id);
-    if (
-      !Token.isUnresolved(props.instanceType) &&
-      !/^[a-z][a-z0-9-]*\d[a-z0-9-]*\.[a-z0-9]+$/.test(props.instanceType)
-    ) {
+    if (!Token.isUnresolved(props.instanceType) && !EC2_INSTANCE_TYPE.test(props.instanceType)) {
       throw new Error(`instanceType "${props.instanceType}" must be an EC2 instance type such as "t2.micro"`);
     }
     if (props.amiId !== undefined && props.amiSsmParameter !== undefined) {

@@ -6,9 +6,9 @@ import { AssumedRoleProvider } from "../constructs/assumed-role-provider";
 import { CrossAccountRole } from "../constructs/cross-account-role";
 import { HardenedInstance } from "../constructs/hardened-instance";
 import { suppressPolicyRule } from "../constructs/policy/rule";
-import { configureStateBackend } from "./state-backend";
-import { sourceSignIn } from "./source-sign-in";
-import { MANAGED_BY_TAG } from "./tags";
+import { configureStateBackend } from "../config/state-backend";
+import { sourceSignIn } from "../config/sign-in";
+import { MANAGED_BY_TAG } from "../constructs/shared/tags";
 
 /** Properties of an {@link Ec2Stack}. */
 export interface Ec2StackProps {

@@ -6,9 +6,9 @@ import { signInArguments } from "../constructs/assumed-role-provider";
 import { CrossAccountRole } from "../constructs/cross-account-role";
 import { Ec2DeployerPolicy } from "../constructs/ec2-deployer-policy";
 import { RoleReadyWait } from "../constructs/role-ready-wait";
-import { configureStateBackend } from "./state-backend";
-import { destinationSignIn, sourceSignIn } from "./source-sign-in";
-import { MANAGED_BY, MANAGED_BY_KEY, MANAGED_BY_TAG } from "./tags";
+import { configureStateBackend } from "../config/state-backend";
+import { destinationSignIn, sourceSignIn } from "../config/sign-in";
+import { MANAGED_BY, MANAGED_BY_KEY, MANAGED_BY_TAG } from "../constructs/shared/tags";
 
 /** Properties of an {@link IamStack}. */
 export interface IamStackProps {

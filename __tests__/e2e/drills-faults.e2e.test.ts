@@ -16,7 +16,7 @@ import { describeInstance, describeRole, liveInstances } from "../../scripts/lib
 import { FaultCounters } from "../../scripts/lib/fault-proxy";
 import { DEFAULT_DESTINATION_ACCOUNT, LocalCloud } from "../../scripts/lib/local-cloud";
 import { CommandResult } from "../../scripts/lib/process";
-import { MANAGED_BY } from "../../stacks/tags";
+import { MANAGED_BY } from "../../constructs/shared/tags";
 import { instanceIdsInState, readLocalState, stackScriptOk } from "./drill-support";
 import { cleanUp, STEP_TIMEOUT_MS, withClients } from "./support";
 

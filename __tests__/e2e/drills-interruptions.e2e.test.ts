@@ -11,7 +11,7 @@ import * as path from "path";
 import { liveInstances } from "../../scripts/lib/checks";
 import { LocalCloud } from "../../scripts/lib/local-cloud";
 import { CommandResult } from "../../scripts/lib/process";
-import { MANAGED_BY } from "../../stacks/tags";
+import { MANAGED_BY } from "../../constructs/shared/tags";
 import { instanceIdsInState, localStateFile, readLocalState, runStackScript, stackScriptOk } from "./drill-support";
 import { ReadmeSession, sandboxSession } from "./readme-session";
 import { destroyedStacks } from "./cdktf-output";

@@ -16,7 +16,7 @@ import { DEFAULTS, SETTINGS } from "../../config";
 import { describeRole, liveInstances } from "../../scripts/lib/checks";
 import { LocalCloud } from "../../scripts/lib/local-cloud";
 import { CommandResult } from "../../scripts/lib/process";
-import { MANAGED_BY } from "../../stacks/tags";
+import { MANAGED_BY } from "../../constructs/shared/tags";
 import { runStackScript } from "./drill-support";
 import { closeAndCheckNoLeftovers, STEP_TIMEOUT_MS, withClients } from "./support";
 

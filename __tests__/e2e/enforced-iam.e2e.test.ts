@@ -17,7 +17,7 @@ import {
 import { CreateUserCommand, GetPolicyCommand, GetPolicyVersionCommand } from "@aws-sdk/client-iam";
 import { AssumeRoleCommand, GetCallerIdentityCommand } from "@aws-sdk/client-sts";
 import { DEFAULTS } from "../../config";
-import { MANAGED_BY, MANAGED_BY_KEY } from "../../stacks/tags";
+import { MANAGED_BY, MANAGED_BY_KEY } from "../../constructs/shared/tags";
 import { AwsClients, destroyClients, emulatorClients } from "../../scripts/lib/aws-clients";
 import { describeInstance, describeRole, liveInstances } from "../../scripts/lib/checks";
 import { EMULATOR_DEFAULT_ACCOUNT } from "../../scripts/lib/accounts";

@@ -24,7 +24,7 @@ import {
   RegisterImageCommand,
 } from "@aws-sdk/client-ec2";
 import { DEFAULTS } from "../../config";
-import { MANAGED_BY } from "../../stacks/tags";
+import { MANAGED_BY } from "../../constructs/shared/tags";
 import { AwsClients } from "../../scripts/lib/aws-clients";
 import { describeInstance, describeRole, describeRootVolume, InstanceView } from "../../scripts/lib/checks";
 import { CdktfError, DEFAULT_DESTINATION_ACCOUNT, LocalCloud } from "../../scripts/lib/local-cloud";

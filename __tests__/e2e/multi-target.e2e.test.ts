@@ -4,7 +4,7 @@
  * targets, as written.
  */
 import { DEFAULTS } from "../../config";
-import { MANAGED_BY } from "../../stacks/tags";
+import { MANAGED_BY } from "../../constructs/shared/tags";
 import { describeInstance, describeRole, liveInstances, trustedPrincipals } from "../../scripts/lib/checks";
 import { EMULATOR_DEFAULT_ACCOUNT } from "../../scripts/lib/accounts";
 import { LocalCloud } from "../../scripts/lib/local-cloud";

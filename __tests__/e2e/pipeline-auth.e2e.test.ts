@@ -43,7 +43,7 @@ import {
   GetRoleCommand,
 } from "@aws-sdk/client-iam";
 import { DEFAULTS } from "../../config";
-import { MANAGED_BY } from "../../stacks/tags";
+import { MANAGED_BY } from "../../constructs/shared/tags";
 import { createUserWithKey } from "../../scripts/lib/accounts";
 import { AccessKey, AwsClients, destroyClients } from "../../scripts/lib/aws-clients";
 import { describeInstance, describeRole, liveInstances, trustedPrincipals } from "../../scripts/lib/checks";

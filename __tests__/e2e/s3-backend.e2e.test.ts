@@ -25,7 +25,7 @@ import {
 import { DEFAULTS } from "../../config";
 import { describeInstance, describeRole, liveInstances } from "../../scripts/lib/checks";
 import { DEFAULT_DESTINATION_ACCOUNT, LocalCloud } from "../../scripts/lib/local-cloud";
-import { MANAGED_BY } from "../../stacks/tags";
+import { MANAGED_BY } from "../../constructs/shared/tags";
 import {
   instanceIdsInState,
   localStateFile,

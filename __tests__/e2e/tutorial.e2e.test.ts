@@ -6,7 +6,7 @@
  */
 import * as fs from "fs";
 import { DEFAULTS } from "../../config";
-import { MANAGED_BY } from "../../stacks/tags";
+import { MANAGED_BY } from "../../constructs/shared/tags";
 import {
   describeInstance,
   describeRole,

@@ -10,7 +10,7 @@ import * as path from "path";
 import { CANONICAL_ACCOUNT_ID } from "../../config";
 import { DESTINATION_ACCOUNT } from "../helpers";
 import { callKey, loadRecordedCalls, Phase, ProviderCall, RecordedCall } from "../../scripts/lib/provider-calls";
-import { MANAGED_BY, MANAGED_BY_KEY } from "../../stacks/tags";
+import { MANAGED_BY, MANAGED_BY_KEY } from "../../constructs/shared/tags";
 import { World } from "./requests";
 import { modelOf, roleSession, Scenario, scenario, sourceCaller } from "./scenario";
 import { Authorization, evaluateAll, Verdict } from "./simulate";
@@ -247,7 +247,7 @@ describe("least-privilege policy under the IAM policy engine", () => {
 });
 
 describe("the ManagedBy tag", () => {
-  it("is one value, from stacks/tags.ts, on the instance and in every condition of the policy", () => {
+  it("is one value, from constructs/shared/tags.ts, on the instance and in every condition of the policy", () => {
     const s = scenario({ permissions: "least-privilege" });
     expect(s.instanceTags[MANAGED_BY_KEY]).toBe(MANAGED_BY);
     const values = s.deployerPolicy!.Statement.flatMap((st) =>

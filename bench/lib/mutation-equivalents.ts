@@ -18,7 +18,7 @@ export const EQUIVALENT_MUTANTS: readonly EquivalentMutant[] = [
       "lines below returns undefined, as the original does",
   },
   {
-    file: "config.ts",
+    file: "config/reader.ts",
     mutator: "ConditionalExpression",
     original: "r.value !== undefined",
     replacement: "true",
@@ -27,7 +27,7 @@ export const EQUIVALENT_MUTANTS: readonly EquivalentMutant[] = [
       "undefined value: a recorded setting always has a value, so the check is always true",
   },
   {
-    file: "config.ts",
+    file: "config/reader.ts",
     mutator: "StringLiteral",
     original: '"default"',
     replacement: '""',
@@ -35,24 +35,17 @@ export const EQUIVALENT_MUTANTS: readonly EquivalentMutant[] = [
     reason: 'Reader.from() is called for "targets" only, and only after has("targets"): the fallback never shows',
   },
   {
-    file: "config.ts",
+    file: "config/tag-rules.ts",
     mutator: "ArrayDeclaration",
     original: "[]",
     replacement: '["Stryker was here"]',
+    near: "reserved: [],",
     reason:
       'session tags reserve no key; the mutant reserves the key "Stryker was here", which only a test written ' +
       "for that text could tell apart",
   },
   {
-    file: "config.ts",
-    mutator: "StringLiteral",
-    original: '"."',
-    replacement: '""',
-    near: "path.resolve(cwd, dirRaw",
-    reason: 'path.resolve(cwd, "") and path.resolve(cwd, ".") are both cwd',
-  },
-  {
-    file: "config.ts",
+    file: "config/rules/state.ts",
     mutator: "Regex",
     original: "/\\/+$/",
     replacement: "/\\/$/",

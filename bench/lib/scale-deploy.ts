@@ -13,7 +13,7 @@
  */
 import { spawnSync } from "child_process";
 import { DEFAULTS } from "../../config";
-import { MANAGED_BY } from "../../stacks/tags";
+import { MANAGED_BY } from "../../constructs/shared/tags";
 import { AwsClients, destroyClients } from "../../scripts/lib/aws-clients";
 import { describeRole, liveInstances } from "../../scripts/lib/checks";
 import { CdktfError, LocalCloud, PROJECT_ROOT } from "../../scripts/lib/local-cloud";

@@ -1,7 +1,7 @@
 import { AwsClients, destroyClients } from "./aws-clients";
 import { describeInstance, describeRole, describeRootVolume, liveInstances, trustedPrincipals } from "./checks";
 import { LocalCloud } from "./local-cloud";
-import { MANAGED_BY } from "../../stacks/tags";
+import { MANAGED_BY } from "../../constructs/shared/tags";
 import { DEFAULTS } from "../../config";
 
 /** One step of the tutorial and how long it took. */

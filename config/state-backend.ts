@@ -1,6 +1,6 @@
 import * as path from "path";
 import { CloudBackend, LocalBackend, NamedCloudWorkspace, S3Backend, TerraformStack } from "cdktf";
-import { StateSettings } from "../config";
+import { StateSettings } from "./types";
 
 /**
  * Configures where a stack keeps its state: one state per stack, locally as

@@ -1,5 +1,5 @@
 import { TerraformStack, TerraformVariable } from "cdktf";
-import { DeploymentSettings, StateSettings } from "../config";
+import { DeploymentSettings, StateSettings } from "./types";
 import { SignIn } from "../constructs/assumed-role-provider";
 
 /** The name HCP Terraform gives the variable that holds its dynamic credentials' config files. */
