@@ -49,7 +49,8 @@ function violation(from, to) {
   const toTooling = to in TOOLING_MAY_NOT_IMPORT;
   if (fromRank !== undefined) {
     if (toTooling) return `the product (${from}) imports nothing from the tooling (${to}/)`;
-    if (toRank !== undefined && toRank >= fromRank) return `${from} may not import ${to}: imports go down the layers main.ts > app.ts > stacks/ > config/ > constructs/`;
+    if (toRank !== undefined && toRank >= fromRank)
+      return `${from} may not import ${to}: imports go down the layers main.ts > app.ts > stacks/ > config/ > constructs/`;
     return undefined;
   }
   if (from in TOOLING_MAY_NOT_IMPORT && TOOLING_MAY_NOT_IMPORT[from].includes(to)) {

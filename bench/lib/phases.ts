@@ -217,4 +217,3 @@ export async function benchUnitTests(ctx: PhaseContext, rounds: number): Promise
   const cache = { project: path.join(ctx.tmp, "jest-project"), stock: path.join(ctx.tmp, "jest-stock") };
   return [await coldSuites(ctx, cache), ...(await warmRounds(ctx, cache, rounds))];
 }
-

@@ -209,4 +209,3 @@ export function renderReadmeLocalRun(r: Results): string | undefined {
       : "The AWS provider came from the registry, through the plugin cache.";
   return ["```text", r.e2e.summary, "```", "", `${measuredOn(r)} ${provider}`].join("\n");
 }
-
