@@ -84,6 +84,16 @@ describe("the AWS SDK's Node version notice", () => {
     expect(env[SDK_NODE_WARNING_OFF]).toBe("true");
   });
 
+  it("is said once per run: a process started by one that said it (or with the notice off) says nothing", () => {
+    // GIVEN the environment a parent process passes on
+    const env: NodeJS.ProcessEnv = {};
+    sdkNodeNotice(env, "v20.20.2");
+
+    // THEN
+    expect(sdkNodeNotice(env, "v20.20.2")).toBeUndefined();
+    expect(sdkNodeNotice({ [SDK_NODE_WARNING_OFF]: "true" }, "v20.20.2")).toBeUndefined();
+  });
+
   it.each(["v22.23.5", "v24.22.3", "v26.12.1"])("says nothing on %s, where the SDK has nothing to say", (version) => {
     const env: NodeJS.ProcessEnv = {};
     expect(sdkNodeNotice(env, version)).toBeUndefined();

@@ -60,13 +60,15 @@ export function cliPrerequisite(
 
 /**
  * Turns the AWS SDK's Node version notice off for this process and every process it starts (cdktf,
- * Terraform, the readiness wait), and returns the one line to say instead, or undefined where the
- * SDK has nothing to say. Without this, the SDK prints its eight-line block once in every process.
+ * Terraform, the readiness wait), and returns the one line to say instead: undefined where the SDK
+ * has nothing to say, and where it is off already (a parent process said the line, or the user
+ * turned the notice off). Without this, the SDK prints its eight-line block once in every process.
  */
 export function sdkNodeNotice(
   env: NodeJS.ProcessEnv = process.env,
   version: string = process.version,
 ): string | undefined {
+  if (env[SDK_NODE_WARNING_OFF] === "true") return undefined;
   env[SDK_NODE_WARNING_OFF] = "true";
   if (nodeMajor(version) >= SDK_NEXT_MIN_MAJOR) return undefined;
   return (
