@@ -12,6 +12,13 @@ import {
 
 const ROOT = path.resolve(__dirname, "..");
 
+/** HashiCorp's CLI in this project (after the move to CDK Terrain, no longer installed: only its path matters). */
+const CDKTF_CLI: CdkCli = {
+  name: "cdktf",
+  packageName: "cdktf-cli",
+  bin: path.join(ROOT, "node_modules", "cdktf-cli", "bundle", "bin", "cdktf"),
+};
+
 /** What Node says when a native module was built for another Node (first line as Node 24 prints it). */
 const DLOPEN_ERROR =
   "The module '/p/node_modules/@cdktf/node-pty-prebuilt-multiarch/build/Release/pty.node'\n" +
@@ -29,7 +36,7 @@ describe("the check that the cdktf CLI can run Terraform on this Node", () => {
     };
 
     // WHEN
-    const missing = cliPrerequisite(projectCli(ROOT), refuse, "v24.21.0");
+    const missing = cliPrerequisite(CDKTF_CLI, refuse, "v24.21.0");
 
     // THEN
     expect(missing).toEqual({
@@ -108,9 +115,9 @@ describe("what the project says it supports", () => {
     overrides: Record<string, string>;
   };
 
-  it("engines admits exactly the majors from the first to the last one the matrix proves", () => {
-    const [, low, high] = /^>=(\d+) <(\d+)$/.exec(pkg.engines.node) ?? [];
-    expect(Number(low)).toBe(SUPPORTED_NODE_MAJORS[0]);
+  it("engines admits the majors the matrix proves, up to the last one (CDK Terrain's CLI needs 22.19 at least)", () => {
+    const [, low, high] = /^>=(\d+)(?:\.\d+\.\d+)? <(\d+)$/.exec(pkg.engines.node) ?? [];
+    expect(SUPPORTED_NODE_MAJORS).toContain(Number(low));
     expect(Number(high)).toBe(SUPPORTED_NODE_MAJORS[SUPPORTED_NODE_MAJORS.length - 1] + 1);
   });
 

@@ -51,7 +51,7 @@ export const E2E_RUNS: Readonly<Record<string, readonly string[]>> = {
   "cdk-terrain.e2e.test.ts": [
     "npm pkg delete devDependencies.cdktf-cli",
     "npm pkg set dependencies.cdktf=npm:cdktn@0.24.0 'overrides.cdktf=$cdktf' dependencies.constructs=10.6.0 devDependencies.cdktn-cli=0.24.0",
-    "npm pkg set scripts.get='cdktn get' scripts.synth='cdktn synth' engines.node='>=22.19.0'",
+    "npm pkg set scripts.get='cdktn get' scripts.synth='cdktn synth' engines.node='>=22.19.0 <27'",
     "npm install",
     "npm run test:unit",
     "npm run synth",

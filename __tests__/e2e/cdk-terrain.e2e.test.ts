@@ -123,7 +123,7 @@ describe("the move to CDK Terrain, as docs/cdk-terrain.md gives it, in a copy of
     await readme.runOk(
       "npm pkg set dependencies.cdktf=npm:cdktn@0.24.0 'overrides.cdktf=$cdktf' dependencies.constructs=10.6.0 devDependencies.cdktn-cli=0.24.0",
     );
-    await readme.runOk("npm pkg set scripts.get='cdktn get' scripts.synth='cdktn synth' engines.node='>=22.19.0'");
+    await readme.runOk("npm pkg set scripts.get='cdktn get' scripts.synth='cdktn synth' engines.node='>=22.19.0 <27'");
     await readme.runOk("npm install");
 
     // THEN the code's `cdktf` is cdktn, also for the prebuilt provider, and the CLI is cdktn's
