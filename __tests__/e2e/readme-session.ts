@@ -3,7 +3,7 @@
  * text is taken from the document when the test runs (README.md, CONTRIBUTING.md or docs/*.md), it runs through
  * `sh -c` in the project, and the variables it exports carry over to the next command.
  *
- * A test may run only the commands that E2E_RUNS (__tests__/readme-commands.ts) lists for its
+ * A test may run only the commands that E2E_RUNS (__tests__/tooling/readme-commands.ts) lists for its
  * file, in that order, and {@link ReadmeSession.expectAllRun} fails it unless it ran them all:
  * the list that readme.spec.ts checks against the documents is what the test runs.
  */
@@ -11,7 +11,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { LocalCloud, PROJECT_ROOT } from "../../scripts/lib/local-cloud";
 import { CommandResult, runCommand } from "../../scripts/lib/process";
-import { documentCommands, DocumentCommand, E2E_RUNS } from "../readme-commands";
+import { documentCommands, DocumentCommand, E2E_RUNS } from "../tooling/readme-commands";
 
 /** Variables the shell sets for itself: not the user's exports. */
 const SHELL_OWN = new Set(["PWD", "OLDPWD", "SHLVL", "_"]);
@@ -52,7 +52,7 @@ export class ReadmeSession {
   constructor(options: ReadmeSessionOptions) {
     this.testFile = path.basename(expect.getState().testPath ?? "");
     const list = E2E_RUNS[this.testFile];
-    if (!list) throw new Error(`E2E_RUNS in __tests__/readme-commands.ts has no list for ${this.testFile}`);
+    if (!list) throw new Error(`E2E_RUNS in __tests__/tooling/readme-commands.ts has no list for ${this.testFile}`);
     this.list = list;
     this.projectRoot = options.projectRoot ?? PROJECT_ROOT;
     this.commands = documentCommands(this.projectRoot);

@@ -3,10 +3,10 @@ import {
   describeProviderInstallation,
   providerDownloadFailed,
   providerPrerequisite,
-} from "../scripts/lib/prerequisites";
-import { ProviderDownloadError, terraformError } from "../scripts/lib/provider-cache";
-import { providerInstallation, requiredPlatforms } from "../scripts/lib/terraform-cli-config";
-import { providerMirror, tempDir } from "./helpers";
+} from "../../scripts/lib/prerequisites";
+import { ProviderDownloadError, terraformError } from "../../scripts/lib/provider-cache";
+import { providerInstallation, requiredPlatforms } from "../../scripts/lib/terraform-cli-config";
+import { providerMirror, tempDir } from "../helpers";
 
 /** `terraform init` on a machine without network, as Terraform 1.11 prints it. */
 const OFFLINE_INIT = `

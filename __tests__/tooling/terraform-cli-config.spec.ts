@@ -9,8 +9,8 @@ import {
   terraformEnv,
   terraformPlatform,
   writeTerraformCliConfig,
-} from "../scripts/lib/terraform-cli-config";
-import { providerMirror, tempDir } from "./helpers";
+} from "../../scripts/lib/terraform-cli-config";
+import { providerMirror, tempDir } from "../helpers";
 
 const CACHE_HOME = "/home/dev/.cache";
 const CACHE = "/home/dev/.cache/cdktf-cross-account-assume-role/terraform-plugins";

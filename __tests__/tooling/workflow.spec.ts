@@ -12,10 +12,10 @@ import * as fs from "fs";
 import * as path from "path";
 import { type ValidationError, validateWorkflow } from "@action-validator/core";
 import { parse } from "yaml";
-import { ConfigError, loadConfig, SETTINGS } from "../config";
-import { projectCli } from "../scripts/lib/cdk-cli";
+import { ConfigError, loadConfig, SETTINGS } from "../../config";
+import { projectCli } from "../../scripts/lib/cdk-cli";
 
-const ROOT = path.join(__dirname, "..");
+const ROOT = path.join(__dirname, "..", "..");
 const WORKFLOWS_DIR = ".github/workflows";
 const DEPLOY = `${WORKFLOWS_DIR}/deploy.yml`;
 /** The targets of the deploy workflow's matrix and of the app's `targets` setting. */

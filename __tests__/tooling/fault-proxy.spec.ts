@@ -4,8 +4,8 @@
  */
 import * as http from "http";
 import * as net from "net";
-import { FaultProxy, FaultProxyOptions } from "../scripts/lib/fault-proxy";
-import { DESTINATION_ACCOUNT, exactly, SOURCE_ACCOUNT } from "./helpers";
+import { FaultProxy, FaultProxyOptions } from "../../scripts/lib/fault-proxy";
+import { DESTINATION_ACCOUNT, exactly, SOURCE_ACCOUNT } from "../helpers";
 
 /** A request as it reached the fake upstream. */
 interface Received {

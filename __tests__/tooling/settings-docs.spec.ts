@@ -1,15 +1,15 @@
 import * as fs from "fs";
 import * as path from "path";
-import { SETTINGS } from "../config";
-import { DECLARATIONS } from "../config/settings";
+import { SETTINGS } from "../../config";
+import { DECLARATIONS } from "../../config/settings";
 import {
   commonSettingsBlock,
   README_SETTINGS_MARKERS,
   settingsReference,
   withSettingsBlock,
-} from "../scripts/lib/settings-docs";
+} from "../../scripts/lib/settings-docs";
 
-const ROOT = path.join(__dirname, "..");
+const ROOT = path.join(__dirname, "..", "..");
 const read = (file: string): string => fs.readFileSync(path.join(ROOT, file), "utf8");
 
 /** The first two cells of each row of a Markdown table that starts with a setting's key. */

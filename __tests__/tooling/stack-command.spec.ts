@@ -11,8 +11,8 @@ import {
   stackPairs,
   StackSelection,
   UsageError,
-} from "../scripts/lib/stack-command";
-import { configFrom } from "./helpers";
+} from "../../scripts/lib/stack-command";
+import { configFrom } from "../helpers";
 
 const SINGLE = stackPairs(configFrom());
 const TARGETS = stackPairs(configFrom({ targets: [{ name: "blue" }, { name: "green", destinationProfile: "green" }] }));

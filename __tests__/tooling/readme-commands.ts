@@ -243,7 +243,7 @@ export function coverageProblems(
       problems.push(
         `${where(c)}: \`${c.command}\` is neither run by an end-to-end test nor listed as not runnable: ` +
           "run it in an end-to-end test (through its README session, and in its list in E2E_RUNS of " +
-          "__tests__/readme-commands.ts), or add it to NOT_RUNNABLE there with the reason",
+          "__tests__/tooling/readme-commands.ts), or add it to NOT_RUNNABLE there with the reason",
       );
     }
   }

@@ -7,7 +7,7 @@ import {
   DOC_BLOCKS,
   readBlock,
   SCALE_BLOCK,
-} from "../scripts/lib/doc-blocks";
+} from "../../scripts/lib/doc-blocks";
 import {
   coverageProblems,
   documentCommands,
@@ -17,7 +17,7 @@ import {
   shellCommands,
 } from "./readme-commands";
 
-const ROOT = path.join(__dirname, "..");
+const ROOT = path.join(__dirname, "..", "..");
 const read = (file: string): string => fs.readFileSync(path.join(ROOT, file), "utf8");
 const readme = read("README.md");
 /** The documents whose commands are checked (README.md, CONTRIBUTING.md, docs/*.md), and bench/README.md. */
@@ -129,7 +129,7 @@ describe("README's commands", () => {
     expect(problems).toEqual([
       "README.md:999: `npm run deploy:everything` is neither run by an end-to-end test nor listed as not runnable: " +
         "run it in an end-to-end test (through its README session, and in its list in E2E_RUNS of " +
-        "__tests__/readme-commands.ts), or add it to NOT_RUNNABLE there with the reason",
+        "__tests__/tooling/readme-commands.ts), or add it to NOT_RUNNABLE there with the reason",
     ]);
   });
 

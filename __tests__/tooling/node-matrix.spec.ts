@@ -1,4 +1,4 @@
-import { failureReason, matrixPassed, MatrixRow, newestOfEachMajor, renderMatrix } from "../scripts/lib/node-matrix";
+import { failureReason, matrixPassed, MatrixRow, newestOfEachMajor, renderMatrix } from "../../scripts/lib/node-matrix";
 
 const pass = (seconds: number) => ({ passed: true, seconds });
 

@@ -1,6 +1,6 @@
 import * as fs from "fs";
 import * as path from "path";
-import { CdkCli, projectCli } from "../scripts/lib/cdk-cli";
+import { CdkCli, projectCli } from "../../scripts/lib/cdk-cli";
 import {
   cliPrerequisite,
   nodeMajor,
@@ -8,9 +8,9 @@ import {
   SDK_NODE_WARNING_OFF,
   sdkNodeNotice,
   SUPPORTED_NODE_MAJORS,
-} from "../scripts/lib/node-support";
+} from "../../scripts/lib/node-support";
 
-const ROOT = path.resolve(__dirname, "..");
+const ROOT = path.resolve(__dirname, "..", "..");
 
 /** HashiCorp's CLI in this project (after the move to CDK Terrain, no longer installed: only its path matters). */
 const CDKTF_CLI: CdkCli = {

@@ -1,4 +1,4 @@
-import { destroyedStacks } from "./e2e/cdktf-output";
+import { destroyedStacks } from "../e2e/cdktf-output";
 
 /** Terraform's output when a destroy finds nothing, as cdktf prints one chunk of it. */
 const NOTHING_TO_DESTROY = [
