@@ -1,8 +1,10 @@
 import * as fs from "fs";
 import * as path from "path";
 import { CdkCli, projectCli } from "../../scripts/lib/cdk-cli";
+import { tempDir } from "../helpers";
 import {
   cliPrerequisite,
+  loadInChild,
   nodeMajor,
   PTY_MODULE,
   SDK_NODE_WARNING_OFF,
@@ -31,9 +33,7 @@ describe("the check that the cdktf CLI can run Terraform on this Node", () => {
 
   it("stops with the Node version, the module, Node's reason and what to do when the module does not load", () => {
     // GIVEN
-    const refuse = (): never => {
-      throw Object.assign(new Error(DLOPEN_ERROR), { code: "ERR_DLOPEN_FAILED" });
-    };
+    const refuse = (): string => DLOPEN_ERROR.split("\n")[0];
 
     // WHEN
     const missing = cliPrerequisite(CDKTF_CLI, refuse, "v24.21.0");
@@ -47,6 +47,16 @@ describe("the check that the cdktf CLI can run Terraform on this Node", () => {
         "run `npm rebuild @cdktf/node-pty-prebuilt-multiarch` or `npm ci` with the Node.js you run now " +
         "(node_modules was installed with another one); supported: Node.js 20, 22, 24, 26",
     });
+  });
+
+  it("reads Node's own reason from a child that fails to load the module, and nothing from one that loads it", () => {
+    // GIVEN a file that is no native module, and one that loads
+    const broken = path.join(tempDir("pty"), "pty.node");
+    fs.writeFileSync(broken, "garbage");
+
+    // THEN
+    expect(loadInChild(broken)).toMatch(/pty\.node: (invalid ELF header|file too short)$/);
+    expect(loadInChild(require.resolve(PTY_MODULE))).toBeUndefined();
   });
 
   it("says to install when the module is not there at all", () => {

@@ -2,6 +2,7 @@
  * What the running Node.js means for this project: whether the cdktf CLI's native module loads
  * on it, and the AWS SDK's notice about Node 20, said once per run instead of once per process.
  */
+import { spawnSync } from "child_process";
 import * as path from "path";
 import type { CdkCli } from "./cdk-cli";
 import type { MissingPrerequisite } from "./prerequisites";
@@ -24,6 +25,21 @@ export function nodeMajor(version: string = process.version): number {
 }
 
 /**
+ * Loads a native module in a child Node (the same binary), so that a failure can neither crash
+ * nor clutter this process (the module's loader prints its own stack before it throws): the
+ * first line of the error, or undefined when it loads.
+ */
+export function loadInChild(modulePath: string): string | undefined {
+  const script =
+    "console.error = () => {};" +
+    `try { require(${JSON.stringify(modulePath)}); } catch (e) {` +
+    " process.stdout.write(String(e && e.message).split('\\n')[0]); process.exit(1); }";
+  const child = spawnSync(process.execPath, ["-e", script], { encoding: "utf8" });
+  if (child.status === 0) return undefined;
+  return child.stdout || `exit ${child.status}${child.signal ? `, ${child.signal}` : ""}`;
+}
+
+/**
  * Whether the CLI's pseudo-terminal module loads on the running Node: undefined when it does (or
  * when the CLI has none: CDK Terrain's cdktn runs Terraform without one), else what to do. A module
  * built for another Node fails with ERR_DLOPEN_FAILED deep inside the CLI, after it has started;
@@ -31,7 +47,7 @@ export function nodeMajor(version: string = process.version): number {
  */
 export function cliPrerequisite(
   cli: CdkCli,
-  load: (modulePath: string) => unknown = require,
+  load: (modulePath: string) => string | undefined = loadInChild,
   version: string = process.version,
 ): MissingPrerequisite | undefined {
   if (cli.name !== "cdktf") return undefined;
@@ -44,18 +60,14 @@ export function cliPrerequisite(
       fix: "run `npm ci` in the project",
     };
   }
-  try {
-    load(resolved);
-    return undefined;
-  } catch (err) {
-    const reason = (err instanceof Error ? err.message : String(err)).split("\n")[0];
-    return {
-      what: `the cdktf CLI cannot run Terraform on Node.js ${version}: its native module ${PTY_MODULE} does not load (${reason})`,
-      fix:
-        `run \`npm rebuild ${PTY_MODULE}\` or \`npm ci\` with the Node.js you run now (node_modules was installed with another one); ` +
-        `supported: Node.js ${SUPPORTED_NODE_MAJORS.join(", ")}`,
-    };
-  }
+  const reason = load(resolved);
+  if (reason === undefined) return undefined;
+  return {
+    what: `the cdktf CLI cannot run Terraform on Node.js ${version}: its native module ${PTY_MODULE} does not load (${reason})`,
+    fix:
+      `run \`npm rebuild ${PTY_MODULE}\` or \`npm ci\` with the Node.js you run now (node_modules was installed with another one); ` +
+      `supported: Node.js ${SUPPORTED_NODE_MAJORS.join(", ")}`,
+  };
 }
 
 /**
