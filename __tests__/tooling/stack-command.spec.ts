@@ -291,6 +291,26 @@ describe("explainFailure", () => {
     );
   });
 
+  it("names sessionDurationSeconds when AWS refuses a chained session longer than an hour", () => {
+    const output = [
+      "│ Error: Cannot assume IAM Role",
+      "│ ",
+      "│ IAM Role (arn:aws:iam::222222222222:role/cdktf-assume-role-ec2) cannot be",
+      "│ assumed.",
+      "│ ",
+      "│ operation error STS: AssumeRole, https response error StatusCode: 400,",
+      "│ RequestID: 5b1c, api error ValidationError: The requested DurationSeconds",
+      "│ exceeds the 1 hour session limit for roles assumed by role chaining.",
+    ].join("\n");
+    expect(explainFailure(output, { action: "deploy", selection: EC2 })).toBe(
+      "AWS refused the session that sessionDurationSeconds asks for: the role is assumed from a role session " +
+        "(role chaining: the source profile is an SSO or role_arn profile, or a hub role or web identity stands " +
+        "before it), and AWS limits such a session to one hour. Set sessionDurationSeconds (SESSION_DURATION_SECONDS) " +
+        "to 3600 or less, or sign in with the source profile's own keys; then run this command again. Nothing " +
+        "was changed by the step that failed.",
+    );
+  });
+
   it("says an interrupted run can be run again", () => {
     expect(
       explainFailure("Interrupt received.\nPlease wait for Terraform to exit", { action: "deploy", selection: EC2 }),

@@ -281,6 +281,20 @@ export function explainFailure(output: string, context: FailureContext): string 
     );
   }
 
+  // AWS's text; a source profile that is an SSO or role_arn profile opens a role session too,
+  // which the app cannot know at synth.
+  // Terraform boxes its diagnostics with "│" at the start of each line.
+  const unboxed = flat.replace(/\s*│\s*/g, " ");
+  if (/DurationSeconds exceeds the 1 hour session limit for roles assumed by role chaining/.test(unboxed)) {
+    return (
+      "AWS refused the session that sessionDurationSeconds asks for: the role is assumed from a role session " +
+      "(role chaining: the source profile is an SSO or role_arn profile, or a hub role or web identity stands " +
+      "before it), and AWS limits such a session to one hour. Set sessionDurationSeconds (SESSION_DURATION_SECONDS) " +
+      "to 3600 or less, or sign in with the source profile's own keys; then run this command again. Nothing " +
+      "was changed by the step that failed."
+    );
+  }
+
   if (/Interrupt received/.test(flat)) {
     return (
       "The run was interrupted. Terraform finished the operations in flight and saved the state: " +
