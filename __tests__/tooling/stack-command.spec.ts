@@ -1,11 +1,15 @@
+import * as path from "path";
 import {
   cdktfRuns,
+  cloudStateRead,
+  cloudStateUnreadable,
   commandSelections,
   explainFailure,
   managedResources,
   npmCommand,
   outputDir,
   parseStackCommand,
+  pulledState,
   refuseDestroyMessage,
   selectStacks,
   stackPairs,
@@ -323,6 +327,44 @@ describe("explainFailure", () => {
   it("adds nothing to an output it does not recognise", () => {
     expect(explainFailure("Error: creating IAM Role: EntityAlreadyExists", { action: "deploy", selection: IAM })).toBe(
       undefined,
+    );
+  });
+});
+
+describe("reading the state of an HCP Terraform workspace (backend cloud)", () => {
+  it("runs terraform init, then terraform state pull, in the synthesized stack, under cdktf's output directory", () => {
+    expect(cloudStateRead("ec2-stack")).toEqual({
+      cwd: path.join("cdktf.out", "stacks", "ec2-stack"),
+      commands: [
+        ["init", "-input=false", "-no-color"],
+        ["state", "pull"],
+      ],
+    });
+    expect(cloudStateRead("ec2-stack-prod", "out").cwd).toBe(path.join("out", "stacks", "ec2-stack-prod"));
+  });
+
+  it("takes what state pull prints as the state, and nothing printed as no state", () => {
+    const json = JSON.stringify({ version: 4, resources: [] });
+    expect(pulledState(`${json}\n`)).toBe(`${json}\n`);
+    expect(pulledState("")).toBeUndefined();
+    expect(pulledState("\n")).toBeUndefined();
+  });
+
+  it("says how to sign in and what to check when the workspace cannot be read", () => {
+    const read = cloudStateRead("ec2-stack");
+    expect(
+      cloudStateUnreadable(
+        "ec2-stack",
+        "cdktf-assume-role-ec2-stack",
+        read,
+        "Error: Required token could not be found",
+      ),
+    ).toBe(
+      "could not read the state of the HCP Terraform workspace cdktf-assume-role-ec2-stack with " +
+        `\`terraform init -input=false -no-color\` and \`terraform state pull\` in ${path.join("cdktf.out", "stacks", "ec2-stack")}: ` +
+        "Error: Required token could not be found. Sign in to HCP Terraform (`terraform login`, or TF_TOKEN_<host> " +
+        "with the host's dots as underscores, e.g. TF_TOKEN_app_terraform_io), check in the workspace that ec2-stack " +
+        "has no resources left, then run the command again",
     );
   });
 });

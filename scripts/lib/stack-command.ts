@@ -303,3 +303,42 @@ export function explainFailure(output: string, context: FailureContext): string 
   }
   return undefined;
 }
+
+/**
+ * How the destroy guard reads a stack's state from HCP Terraform (backend `cloud`): through
+ * Terraform itself, in the synthesized stack's directory, so that the `cloud` block and the
+ * token Terraform uses (`terraform login`, `TF_TOKEN_<host>`) apply; the wrapper reads no token.
+ */
+export interface CloudStateRead {
+  /** The synthesized stack's directory, where Terraform runs. */
+  readonly cwd: string;
+  /** `terraform` argument lists, run in order; the last one prints the state. */
+  readonly commands: readonly (readonly string[])[];
+}
+
+/** The commands that read `stack`'s state from its HCP Terraform workspace. */
+export function cloudStateRead(stack: string, outDir = "cdktf.out"): CloudStateRead {
+  return {
+    cwd: path.join(outDir, "stacks", stack),
+    commands: [
+      ["init", "-input=false", "-no-color"],
+      ["state", "pull"],
+    ],
+  };
+}
+
+/** What `terraform state pull` printed: the state's JSON, or undefined for a workspace without state. */
+export function pulledState(stdout: string): string | undefined {
+  return stdout.trim() === "" ? undefined : stdout;
+}
+
+/** What to do when the state of an HCP Terraform workspace cannot be read; the destroy is refused. */
+export function cloudStateUnreadable(stack: string, workspace: string, read: CloudStateRead, reason: string): string {
+  return (
+    `could not read the state of the HCP Terraform workspace ${workspace} with \`terraform ${read.commands
+      .map((c) => c.join(" "))
+      .join("` and `terraform ")}\` in ${read.cwd}: ${reason}. Sign in to HCP Terraform (\`terraform login\`, or ` +
+    `TF_TOKEN_<host> with the host's dots as underscores, e.g. TF_TOKEN_app_terraform_io), check in the workspace ` +
+    `that ${stack} has no resources left, then run the command again`
+  );
+}
