@@ -289,9 +289,51 @@ describe("explainFailure", () => {
     ].join("\n");
 
     expect(explainFailure(output, { action: "deploy", selection: IAM })).toBe(
-      "The state settings (backend, bucket, key prefix or state directory) changed since iam-stack was last run " +
+      "The state settings (backend, bucket, key prefix, KMS key or state directory) changed since iam-stack was last run " +
         "from cdktf.out: nothing was changed. To move the existing state to the new place, run " +
         "`npm run deploy:iam -- --migrate-state` (Terraform copies it; see docs/state.md).",
+    );
+  });
+
+  /** What Terraform prints when the bucket refuses the lock file (a policy that requires SSE-KMS). */
+  const REFUSED_LOCK = [
+    "iam-stack  Error: Error acquiring the state lock",
+    "           Error message: operation error S3: PutObject, https response error StatusCode:",
+    "           403, RequestID: hKVYopUORg6Z8o8W, HostID: 9Gjjt1m+cjU4OPvX9O9=,",
+    "           api error AccessDenied: Access Denied",
+    "           unable to retrieve file from S3 bucket 'acme-state' with",
+    "           key 'cdktf-assume-role/iam-stack.tfstate.tflock': operation error S3: GetObject, https",
+    "           response error StatusCode: 404, RequestID: VVZo, HostID: 9Gjj=, NoSuchKey:",
+    "           Terraform acquires a state lock to protect the state from being written",
+    "           by multiple users at the same time.",
+  ].join("\n");
+  const KMS_FIX =
+    "If the bucket's policy requires SSE-KMS, set stateKmsKeyId (STATE_KMS_KEY_ID) to the key's ARN, the key " +
+    "`npm run bootstrap-state` set as the bucket's default: without it, Terraform asks for SSE-S3 (AES256) on " +
+    "every write. Otherwise give stateProfile's principal s3:PutObject on the state objects (docs/state.md).";
+
+  it("names stateKmsKeyId when the bucket refuses the lock, instead of calling the state locked", () => {
+    expect(explainFailure(REFUSED_LOCK, { action: "deploy", selection: IAM })).toBe(
+      "The state bucket refused to write the lock of iam-stack's state (AccessDenied on PutObject): nothing was " +
+        `changed. ${KMS_FIX} Then run this command again.`,
+    );
+  });
+
+  it("says to keep errored.tfstate and push it when the bucket refuses the state after changes", () => {
+    const output = [
+      "│ Error: Failed to save state",
+      "│ ",
+      "│ Error saving state: failed to upload state: operation error S3: PutObject,",
+      "│ https response error StatusCode: 403, RequestID: 1, HostID: 2, api error",
+      "│ AccessDenied: Access Denied",
+      "│ Error: Failed to persist state to backend",
+      "│ The error shown above has prevented Terraform from writing the updated state to",
+      '│ the configured backend. To allow for recovery, the state has been written to the file "errored.tfstate"',
+    ].join("\n");
+    expect(explainFailure(output, { action: "deploy", selection: IAM, outDir: "out" })).toBe(
+      "The state bucket refused to save the state of iam-stack (AccessDenied on PutObject) after Terraform had made " +
+        `changes: the state is in errored.tfstate in ${path.join("out", "stacks", "iam-stack")}. Keep that file. ` +
+        `${KMS_FIX} Then push it with \`terraform state push errored.tfstate\` in that directory, and run this command again.`,
     );
   });
 
