@@ -79,6 +79,8 @@ describe("loadConfig", () => {
           cloudHostname: "app.terraform.io",
           cloudWorkspacePrefix: "cdktf-assume-role-",
           cloudDynamicCredentials: false,
+          cloudExecutionMode: "remote",
+          kmsKeyId: undefined,
         },
         targets: [],
       });
@@ -432,6 +434,12 @@ describe("loadConfig", () => {
           'stateLockTable (context "stateLockTable") is "tf"; must be a DynamoDB table name: 3 to 255 letters, digits or _.-',
       },
       {
+        key: "stateKmsKeyId",
+        value: "alias/terraform-state",
+        message:
+          'stateKmsKeyId (context "stateKmsKeyId") is "alias/terraform-state"; must be a KMS key ARN such as "arn:aws:kms:us-east-1:111111111111:key/1234abcd-12ab-34cd-56ef-1234567890ab" or a key id (not an alias)',
+      },
+      {
         key: "cloudOrganization",
         value: "acme corp",
         message:
@@ -454,6 +462,11 @@ describe("loadConfig", () => {
         value: "yes",
         message:
           'cloudDynamicCredentials (context "cloudDynamicCredentials") is "yes"; allowed: true or false (environment: "true" or "false")',
+      },
+      {
+        key: "cloudExecutionMode",
+        value: "workers",
+        message: 'cloudExecutionMode (context "cloudExecutionMode") is "workers"; allowed: "remote", "local", "agent"',
       },
       {
         key: "targets",
@@ -929,6 +942,26 @@ describe("loadConfig", () => {
       );
     });
 
+    it("refuses session tags whose keys and values together exceed what STS can pack, e.g. 50 of maximum length", () => {
+      // GIVEN 50 tags within every per-tag limit: 128-character keys, 256-character values
+      const sessionTags = Object.fromEntries(
+        Array.from({ length: 50 }, (_, i) => [`${String(i).padStart(2, "0")}${"k".repeat(126)}`, "v".repeat(256)]),
+      );
+
+      // THEN
+      expect(() => configFrom({ sessionTags })).toThrow(
+        /^Invalid setting: sessionTags \(context "sessionTags"\) is \{.*\}; keys and values have 19200 characters in all; at most 2048 \(STS packs session tags into a size limit it does not publish; 2,048, its published plaintext limit of session policies, which share that space, is a conservative bound\)$/,
+      );
+      // 2048 characters in all are accepted: 8 tags of a 128-character key and a 128-character value.
+      const atTheBound = Object.fromEntries(
+        Array.from({ length: 8 }, (_, i) => [`${i}${"k".repeat(127)}`, "v".repeat(128)]),
+      );
+      expect(configFrom({ sessionTags: atTheBound }).role.sessionTags).toEqual(atTheBound);
+      expect(() => configFrom({ sessionTags: { ...atTheBound, x: "" } })).toThrow(
+        /keys and values have 2049 characters in all; at most 2048 /,
+      );
+    });
+
     it("rejects more than 48 tags, leaving room for the app's two", () => {
       // GIVEN
       const tags = Object.fromEntries(Array.from({ length: 49 }, (_, i) => [`k${i}`, "v"]));
@@ -1073,21 +1106,21 @@ describe("loadConfig", () => {
         profile: "state",
         lock: "dynamodb",
         lockTable: "terraform-locks",
+        kmsKeyId: undefined,
         webIdentity: undefined,
         cloudOrganization: undefined,
         cloudHostname: "app.terraform.io",
         cloudWorkspacePrefix: "cdktf-assume-role-",
         cloudDynamicCredentials: false,
+        cloudExecutionMode: "remote",
       });
     });
 
     it("does not wait for the role by default with backend cloud: HCP Terraform's workers have no node", () => {
-      expect(configFrom({ backend: "cloud", cloudOrganization: "acme" }).roleReadyTimeoutSeconds).toBe(0);
-      expect(
-        configFrom({ backend: "cloud", cloudOrganization: "acme", roleReadyTimeoutSeconds: 60 })
-          .roleReadyTimeoutSeconds,
-      ).toBe(60);
-      const targets = configFrom({ backend: "cloud", cloudOrganization: "acme", targets: [{ name: "dev" }] }).targets;
+      const cloud = { backend: "cloud", cloudOrganization: "acme", cloudExecutionMode: "local" };
+      expect(configFrom(cloud).roleReadyTimeoutSeconds).toBe(0);
+      expect(configFrom({ ...cloud, roleReadyTimeoutSeconds: 60 }).roleReadyTimeoutSeconds).toBe(60);
+      const targets = configFrom({ ...cloud, targets: [{ name: "dev" }] }).targets;
       expect(targets[0].roleReadyTimeoutSeconds).toBe(0);
     });
 
@@ -1121,8 +1154,109 @@ describe("loadConfig", () => {
       ).toThrow(/^Invalid setting: cloudDynamicCredentials .*sourceAuth is "web-identity" too/);
     });
 
+    it("sends the state's KMS key with every write of the S3 backend when stateKmsKeyId is set", () => {
+      const key = "arn:aws:kms:us-east-1:222222222222:key/1234abcd-12ab-34cd-56ef-1234567890ab";
+      expect(configFrom({ backend: "s3", stateBucket: "my-state", stateKmsKeyId: key }).state.kmsKeyId).toBe(key);
+      expect(configFrom({ backend: "s3", stateBucket: "my-state" }).state.kmsKeyId).toBeUndefined();
+      expect(configFrom({ stateKmsKeyId: "mrk-1234abcd12ab34cd56ef1234567890ab" }).state.kmsKeyId).toBe(
+        "mrk-1234abcd12ab34cd56ef1234567890ab",
+      );
+    });
+
+    it("refuses profile sign-in where HCP Terraform runs Terraform (remote, the default, and agent)", () => {
+      expect(() => configFrom({ backend: "cloud", cloudOrganization: "acme" })).toThrow(
+        exactly(
+          'Invalid setting: cloudExecutionMode (default) is undefined; HCP Terraform\'s workers run Terraform there and do not have the profiles "source" (sourceProfile) and "destination" (destinationProfile), so every run would fail: set cloudDynamicCredentials to true (with the workspaces\' dynamic provider credentials), or cloudExecutionMode to "local" and the workspaces\' execution mode to Local',
+        ),
+      );
+      expect(() => configFrom({ backend: "cloud", cloudOrganization: "acme", cloudExecutionMode: "agent" })).toThrow(
+        exactly(
+          'Invalid setting: cloudExecutionMode (context "cloudExecutionMode") is "agent"; HCP Terraform agents run Terraform there and do not have the profiles "source" (sourceProfile) and "destination" (destinationProfile), so every run would fail: set cloudDynamicCredentials to true (with the workspaces\' dynamic provider credentials), or cloudExecutionMode to "local" and the workspaces\' execution mode to Local',
+        ),
+      );
+      expect(() =>
+        configFrom({
+          backend: "cloud",
+          cloudOrganization: "acme",
+          sourceAuth: "web-identity",
+          sourceRoleArn: "arn:aws:iam::111111111111:role/ci",
+          webIdentityTokenFile: "/run/token",
+        }),
+      ).toThrow(
+        /^Invalid setting: cloudExecutionMode .*do not have the token file "\/run\/token" \(webIdentityTokenFile\)/,
+      );
+    });
+
+    it("signs in with profiles in local runs, with dynamic credentials in remote and agent runs, and not the other way", () => {
+      const cloud = { backend: "cloud", cloudOrganization: "acme" };
+      expect(configFrom({ ...cloud, cloudExecutionMode: "local" }).state.cloudExecutionMode).toBe("local");
+      expect(configFrom({ ...cloud, cloudDynamicCredentials: true }).state.cloudExecutionMode).toBe("remote");
+      expect(
+        configFrom({ ...cloud, cloudDynamicCredentials: true, cloudExecutionMode: "agent" }).state.cloudExecutionMode,
+      ).toBe("agent");
+      expect(() => configFrom({ ...cloud, cloudDynamicCredentials: true, cloudExecutionMode: "local" })).toThrow(
+        exactly(
+          'Invalid setting: cloudExecutionMode (context "cloudExecutionMode") is "local"; HCP Terraform gives dynamic credentials to remote and agent runs only, and a local run has none: set cloudExecutionMode to "remote" or "agent" (as the workspaces are), or cloudDynamicCredentials to false and sign in with profiles',
+        ),
+      );
+      // Without backend cloud, there are no workspaces to run in.
+      expect(() => configFrom({ cloudExecutionMode: "remote" })).not.toThrow();
+    });
+
+    it("refuses sessionDurationSeconds above an hour with dynamic credentials: their sessions are role sessions", () => {
+      expect(() =>
+        configFrom({
+          backend: "cloud",
+          cloudOrganization: "acme",
+          cloudDynamicCredentials: true,
+          maxSessionDurationSeconds: 7200,
+          sessionDurationSeconds: 7200,
+        }),
+      ).toThrow(
+        exactly(
+          'Invalid setting: sessionDurationSeconds (context "sessionDurationSeconds") is 7200; must be at most 3600: ec2-stack assumes the role from the role session of HCP Terraform\'s dynamic credentials (cloudDynamicCredentials), and AWS limits a session that a role session asks for (role chaining) to one hour',
+        ),
+      );
+      expect(
+        configFrom({
+          backend: "cloud",
+          cloudOrganization: "acme",
+          cloudDynamicCredentials: true,
+          maxSessionDurationSeconds: 7200,
+          sessionDurationSeconds: 3600,
+        }).role.sessionDurationSeconds,
+      ).toBe(3600);
+    });
+
+    it("refuses a target's own roleReadyTimeoutSeconds with dynamic credentials, as the top-level one", () => {
+      expect(() =>
+        configFrom({
+          backend: "cloud",
+          cloudOrganization: "acme",
+          cloudDynamicCredentials: true,
+          targets: [{ name: "dev" }, { name: "prod", destinationProfile: "prod", roleReadyTimeoutSeconds: 60 }],
+        }),
+      ).toThrow(
+        exactly(
+          "Invalid setting: targets[1].roleReadyTimeoutSeconds (context \"targets\") is 60; must be 0 with cloudDynamicCredentials: the wait runs outside Terraform's providers and cannot use HCP Terraform's credentials",
+        ),
+      );
+      const targets = configFrom({
+        backend: "cloud",
+        cloudOrganization: "acme",
+        cloudDynamicCredentials: true,
+        targets: [{ name: "dev", roleReadyTimeoutSeconds: 0 }],
+      }).targets;
+      expect(targets[0].roleReadyTimeoutSeconds).toBe(0);
+    });
+
     it("keeps the state in HCP Terraform workspaces named after the stacks with backend cloud", () => {
-      const config = configFrom({ backend: "cloud", cloudOrganization: "acme", cloudWorkspacePrefix: "net-" });
+      const config = configFrom({
+        backend: "cloud",
+        cloudOrganization: "acme",
+        cloudWorkspacePrefix: "net-",
+        cloudDynamicCredentials: true,
+      });
       expect(config.state).toMatchObject({
         backend: "cloud",
         cloudOrganization: "acme",
@@ -1130,12 +1264,17 @@ describe("loadConfig", () => {
         cloudWorkspacePrefix: "net-",
       });
       expect(
-        configFrom({ backend: "cloud", cloudOrganization: "acme", cloudHostname: "tfe.acme.example" }).state,
+        configFrom({
+          backend: "cloud",
+          cloudOrganization: "acme",
+          cloudHostname: "tfe.acme.example",
+          cloudDynamicCredentials: true,
+        }).state,
       ).toMatchObject({ cloudHostname: "tfe.acme.example" });
     });
 
     it("needs the organization with backend cloud", () => {
-      expect(() => configFrom({ backend: "cloud" })).toThrow(
+      expect(() => configFrom({ backend: "cloud", cloudExecutionMode: "local" })).toThrow(
         exactly(
           'Invalid setting: cloudOrganization (default) is undefined; is required with backend "cloud": the HCP Terraform organization of the workspaces',
         ),

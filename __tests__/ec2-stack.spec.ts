@@ -74,7 +74,7 @@ describe("Ec2Stack", () => {
 
     it("reads iam-stack's role ARN from its HCP Terraform workspace with backend cloud", () => {
       // WHEN
-      const { json } = ec2Stack({ backend: "cloud", cloudOrganization: "acme" });
+      const { json } = ec2Stack({ backend: "cloud", cloudOrganization: "acme", cloudExecutionMode: "local" });
 
       // THEN
       expect(json.terraform).toMatchObject({

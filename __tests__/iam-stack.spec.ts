@@ -492,6 +492,7 @@ describe("IamStack", () => {
         cloudOrganization: "acme",
         cloudHostname: "tfe.acme.example",
         cloudWorkspacePrefix: "net-",
+        cloudExecutionMode: "local",
       });
       expect(json.terraform?.backend).toBeUndefined();
       expect((json.terraform as Block).cloud).toEqual({
@@ -513,6 +514,17 @@ describe("IamStack", () => {
       // THEN
       expect(json.terraform?.backend?.s3).not.toHaveProperty("dynamodb_table");
       expect(json.terraform?.backend?.s3).toMatchObject({ bucket: "my-state", encrypt: true });
+    });
+
+    it("encrypts every state write with stateKmsKeyId, so that a bucket requiring aws:kms accepts it", () => {
+      // WHEN
+      const key = "arn:aws:kms:us-east-1:111111111111:key/1234abcd-12ab-34cd-56ef-1234567890ab";
+      const { json } = iamStack({ backend: "s3", stateBucket: "my-state", stateKmsKeyId: key });
+
+      // THEN
+      expect(json.terraform?.backend?.s3).toMatchObject({ bucket: "my-state", encrypt: true, kms_key_id: key });
+      const { json: withoutKey } = iamStack({ backend: "s3", stateBucket: "my-state" });
+      expect(withoutKey.terraform?.backend?.s3).not.toHaveProperty("kms_key_id");
     });
 
     it("locks the S3 state with DynamoDB when asked", () => {

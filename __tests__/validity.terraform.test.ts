@@ -69,6 +69,8 @@ const PIPELINE: Context = {
   securityGroupIds: ["sg-0123456789abcdef0"],
   backend: "cloud",
   cloudOrganization: "acme",
+  // The token file is the pipeline's: Terraform runs there, with the workspaces in local execution mode.
+  cloudExecutionMode: "local",
 };
 
 /** The value HCP Terraform gives `tfc_aws_dynamic_credentials`: a config file per configuration. */

@@ -6,13 +6,22 @@ import { readMfa, readTrustAndSession } from "./rules/session";
 import { readSourceSignIn } from "./rules/sign-in";
 import { DeploymentSettings } from "./types";
 
+/** Where Terraform runs and how its providers sign in, as far as the settings of one pair depend on it. */
+export interface RunContext {
+  /** Whether the state is in HCP Terraform (whose workers have no node: the wait defaults to 0). */
+  readonly cloudBackend: boolean;
+  /** Whether the providers sign in with HCP Terraform's dynamic credentials (role sessions). */
+  readonly dynamicCredentials: boolean;
+}
+
 /**
  * Reads the settings of one iam/ec2 pair. The order of the reads is the order in which their
  * problems are reported.
  *
- * @param cloudBackend - whether the state is in HCP Terraform, which changes a default.
+ * @param where - where Terraform runs and signs in, which changes a default and a limit.
  */
-export function readDeployment(r: Reader, cloudBackend: boolean): DeploymentSettings {
+export function readDeployment(r: Reader, where: RunContext): DeploymentSettings {
+  const { cloudBackend, dynamicCredentials } = where;
   const mfa = readMfa(r);
   const permissions = readPermissions(r);
   const instanceName = r.get("instanceName");
@@ -33,9 +42,12 @@ export function readDeployment(r: Reader, cloudBackend: boolean): DeploymentSett
   const chainedFrom =
     source.hubRoleArns.length > 0
       ? `the hub role ${source.hubRoleArns[source.hubRoleArns.length - 1]}`
-      : source.sourceAuth === "web-identity"
-        ? `the web-identity session of ${source.sourceRoleArn ?? "sourceRoleArn"}`
-        : undefined;
+      : dynamicCredentials
+        ? // HCP Terraform signs in as TFC_AWS_RUN_ROLE_ARN: the provider's session is a role session.
+          "the role session of HCP Terraform's dynamic credentials (cloudDynamicCredentials)"
+        : source.sourceAuth === "web-identity"
+          ? `the web-identity session of ${source.sourceRoleArn ?? "sourceRoleArn"}`
+          : undefined;
   const trustAndSession = readTrustAndSession(r, trustedPrincipalArns, chainedFrom);
   return {
     region,

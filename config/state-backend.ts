@@ -31,6 +31,9 @@ export function configureStateBackend(stack: TerraformStack, stackName: string, 
         ? { roleArn: web.roleArn, webIdentityTokenFile: web.tokenFile, sessionName: `cdktf-${stackName}-state` }
         : undefined,
       encrypt: true,
+      // Without a key, the backend asks for SSE-S3 (AES256) on every write, which overrides the
+      // bucket's SSE-KMS default: a bucket policy that requires aws:kms then refuses every write.
+      kmsKeyId: state.kmsKeyId,
       dynamodbTable: state.lock === "dynamodb" ? state.lockTable : undefined,
     });
     if (state.lock === "lockfile") {

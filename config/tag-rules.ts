@@ -15,6 +15,8 @@ export interface TagRules {
   readonly whyMax: string;
   /** Whether two keys may not differ only in case. */
   readonly caseInsensitiveKeys: boolean;
+  /** At most this many characters of keys and values together, and why. */
+  readonly maxTotalChars?: { readonly limit: number; readonly why: string };
 }
 
 /** Tags on every resource: the app sets `Name` (on the instance) and `ManagedBy` itself. */
@@ -25,12 +27,26 @@ export const RESOURCE_TAG_RULES: TagRules = {
   caseInsensitiveKeys: false,
 };
 
-/** STS refuses keys that differ only in case, and more than 50 session tags. */
+/**
+ * STS refuses keys that differ only in case, and more than 50 session tags. It also packs the
+ * session tags (with any session policy) into a binary form whose size limit AWS does not
+ * publish, and that 50 tags within the per-tag limits (128-character keys, 256-character values:
+ * 19,200 characters) exceed: AssumeRole then fails with PackedPolicyTooLarge at apply. The one
+ * published plaintext limit on what shares that packed space is 2,048 characters (session
+ * policies, IAM and STS quotas): the tags' keys and values together are held to it, a
+ * conservative bound rather than the packed limit itself.
+ */
 export const SESSION_TAG_RULES: TagRules = {
   reserved: [],
   max: 50,
   whyMax: "(AWS's limit)",
   caseInsensitiveKeys: true,
+  maxTotalChars: {
+    limit: 2048,
+    why:
+      "(STS packs session tags into a size limit it does not publish; 2,048, its published plaintext limit of " +
+      "session policies, which share that space, is a conservative bound)",
+  },
 };
 
 const KEY_RULE = '1 to 128 letters, digits, spaces or _.:/=+-@ and not start with "aws:"';
@@ -40,7 +56,9 @@ const VALUE_RULE = "0 to 256 letters, digits, spaces or _.:/=+-@";
 export function describeTagRules(rules: TagRules): string {
   const reserved = rules.reserved.length === 0 ? "" : `; not the keys ${rules.reserved.join(" or ")}`;
   const caseRule = rules.caseInsensitiveKeys ? "; no two keys that differ only in case" : "";
-  return `up to ${rules.max} tags ${rules.whyMax}: keys must be ${KEY_RULE}, values ${VALUE_RULE}${reserved}${caseRule}`;
+  const total = rules.maxTotalChars;
+  const totalRule = total ? `; at most ${total.limit} characters of keys and values in all ${total.why}` : "";
+  return `up to ${rules.max} tags ${rules.whyMax}: keys must be ${KEY_RULE}, values ${VALUE_RULE}${reserved}${caseRule}${totalRule}`;
 }
 
 /** Parses a map of tags and checks each key and value against `rules`. */
@@ -77,6 +95,11 @@ export function parseTags(raw: unknown, rules: TagRules): Parsed<Readonly<Record
     }
   }
   if (entries.length > rules.max) problems.push(`${entries.length} tags given; at most ${rules.max} ${rules.whyMax}`);
+  const total = rules.maxTotalChars;
+  const chars = entries.reduce((n, [k, val]) => n + k.length + (typeof val === "string" ? val.length : 0), 0);
+  if (total && chars > total.limit) {
+    problems.push(`keys and values have ${chars} characters in all; at most ${total.limit} ${total.why}`);
+  }
   if (problems.length > 0) return { problem: problems.join("; ") };
   return { value: Object.fromEntries(entries as [string, string][]) };
 }

@@ -134,6 +134,8 @@ export interface StateSettings {
   readonly profile: SettingValue<"stateProfile">;
   /** Locking of the S3 state. */
   readonly lock: StateLock;
+  /** KMS key of the S3 state (`kms_key_id`); undefined: SSE-S3. */
+  readonly kmsKeyId?: SettingValue<"stateKmsKeyId">;
   /** DynamoDB lock table (lock `dynamodb`). */
   readonly lockTable?: SettingValue<"stateLockTable">;
   /**
@@ -152,6 +154,8 @@ export interface StateSettings {
    * (the shared config files of the `tfc_aws_dynamic_credentials` variable), no profile.
    */
   readonly cloudDynamicCredentials: SettingValue<"cloudDynamicCredentials">;
+  /** Backend `cloud`: where the workspaces run Terraform, which decides how the providers may sign in. */
+  readonly cloudExecutionMode: SettingValue<"cloudExecutionMode">;
 }
 
 /** The validated settings of the app. */

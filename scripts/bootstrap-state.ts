@@ -5,12 +5,12 @@
  *
  * Idempotent: an existing bucket of the same account is brought to the same settings. Reads the
  * settings as the app does (cdktf.json context, then the environment): stateBucket, stateRegion,
- * stateProfile, stateKeyPrefix, stateLock, stateLockTable. The AWS SDK resolves the profile's
+ * stateProfile, stateKeyPrefix, stateLock, stateLockTable, stateKmsKeyId. The AWS SDK resolves the profile's
  * credentials and the endpoint as it does by default (AWS_SHARED_CREDENTIALS_FILE,
  * AWS_CONFIG_FILE, AWS_ENDPOINT_URL...). Prints no credentials.
  *
  *   npm run bootstrap-state
- *   npm run bootstrap-state -- --kms-key-id alias/terraform-state
+ *   STATE_KMS_KEY_ID=arn:aws:kms:...:key/... npm run bootstrap-state   (SSE-KMS with that key)
  */
 import {
   BucketLocationConstraint,
@@ -29,7 +29,7 @@ import { loadProjectConfig } from "./lib/project-config";
 
 /** Options of the command line. */
 interface Options {
-  /** KMS key for the bucket's default encryption. @default - SSE-S3 (AES256) */
+  /** KMS key for the bucket's default encryption (stateKmsKeyId). @default - SSE-S3 (AES256) */
   readonly kmsKeyId?: string;
 }
 
@@ -204,10 +204,27 @@ function explain(err: unknown, state: StateSettings): string {
   return `${errorName(err) || "Error"}: ${message}`;
 }
 
+/**
+ * The key of the bucket's default encryption: stateKmsKeyId, the one the backend sends on every
+ * write. `--kms-key-id` alone would set a default that every write of the backend overrides with
+ * SSE-S3, so it must name the same key as the setting.
+ */
+function bucketKey(flag: string | undefined, setting: string | undefined): string | undefined {
+  if (flag !== undefined && flag !== setting) {
+    throw new BootstrapError(
+      `--kms-key-id ${flag} is not stateKmsKeyId (${setting ?? "not set"}): the backend sends stateKmsKeyId on every ` +
+        "state write, which overrides the bucket's default. Set STATE_KMS_KEY_ID (or \"stateKmsKeyId\" in cdktf.json's " +
+        "context) to the key's ARN and leave out --kms-key-id",
+    );
+  }
+  return setting;
+}
+
 async function main(): Promise<void> {
-  const options = parseArgs(process.argv.slice(2));
+  const args = parseArgs(process.argv.slice(2));
   const config = loadProjectConfig();
   const { state } = config;
+  const options: Options = { kmsKeyId: bucketKey(args.kmsKeyId, state.kmsKeyId) };
   if (!state.bucket) {
     throw new BootstrapError(
       'stateBucket is not set: set STATE_BUCKET (or "stateBucket" in cdktf.json\'s context) to the name of the bucket to create',
@@ -245,6 +262,7 @@ async function main(): Promise<void> {
     ["STATE_REGION", state.region],
     ["STATE_PROFILE", state.profile],
     ["STATE_LOCK", state.lock],
+    ...(state.kmsKeyId ? [["STATE_KMS_KEY_ID", state.kmsKeyId] as [string, string]] : []),
     ...(state.lock === "dynamodb" ? [["STATE_LOCK_TABLE", state.lockTable!] as [string, string]] : []),
   ];
   console.log(

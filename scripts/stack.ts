@@ -32,12 +32,15 @@ import { stripTerminalCodes } from "./lib/process";
 import { loadProjectConfig } from "./lib/project-config";
 import {
   cdktfRuns,
+  cloudStateRead,
+  cloudStateUnreadable,
   commandSelections,
   DependentResources,
   explainFailure,
   managedResources,
   outputDir,
   parseStackCommand,
+  pulledState,
   refuseDestroyMessage,
   stackPairs,
   StackPairNames,
@@ -53,19 +56,61 @@ const KEPT_OUTPUT_CHARS = 1024 * 1024;
 /** A refusal whose message says what to do; the exit code is 1. */
 class Refusal extends Error {}
 
+/** Runs terraform in `cwd` with its output captured; resolves with its exit code and output. */
+function runTerraform(cwd: string, args: readonly string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  // cdktf runs the binary this variable names, else terraform; the guard runs the same.
+  const bin = process.env.TERRAFORM_BINARY_NAME ?? "terraform";
+  const child = spawn(bin, args, { cwd, env: process.env, stdio: ["ignore", "pipe", "pipe"] });
+  let stdout = "";
+  let stderr = "";
+  child.stdout!.on("data", (chunk: Buffer) => (stdout += chunk.toString("utf8")));
+  child.stderr!.on("data", (chunk: Buffer) => (stderr += chunk.toString("utf8")));
+  return new Promise((resolve, reject) => {
+    child.once("error", reject);
+    child.once("close", (code) => resolve({ code: code ?? 1, stdout, stderr }));
+  });
+}
+
+/**
+ * A stack's state in its HCP Terraform workspace, read by Terraform in the synthesized stack
+ * (synthesized first if it is not there), so that its `cloud` block and sign-in apply.
+ */
+async function readCloudState(
+  config: AppConfig,
+  stack: string,
+  outDir: string | undefined,
+): Promise<string | undefined> {
+  const read = cloudStateRead(stack, outDir);
+  const workspace = `${config.state.cloudWorkspacePrefix}${stack}`;
+  const cwd = path.resolve(PROJECT_ROOT, read.cwd);
+  if (!fs.existsSync(path.join(cwd, "cdk.tf.json"))) {
+    const synth = await runCdktf(["synth", ...(outDir ? ["--output", outDir] : [])]);
+    if (synth.code !== 0) throw new Error(cloudStateUnreadable(stack, workspace, read, "cdktf synth failed"));
+  }
+  let last = "";
+  for (const args of read.commands) {
+    const result = await runTerraform(cwd, args);
+    if (result.code !== 0) {
+      const reason = stripTerminalCodes(result.stderr || result.stdout)
+        .trim()
+        .split("\n")
+        .slice(-3)
+        .join(" ");
+      throw new Error(cloudStateUnreadable(stack, workspace, read, reason || `exit code ${result.code}`));
+    }
+    last = result.stdout;
+  }
+  return pulledState(last);
+}
+
 /** The JSON of a stack's state, or undefined when the stack has never been deployed. */
-async function readState(config: AppConfig, stack: string): Promise<string | undefined> {
+async function readState(config: AppConfig, stack: string, outDir?: string): Promise<string | undefined> {
   const { state } = config;
   if (state.backend === "local") {
     const file = path.join(state.dir, `terraform.${stack}.tfstate`);
     return fs.existsSync(file) ? fs.readFileSync(file, "utf8") : undefined;
   }
-  if (state.backend === "cloud") {
-    throw new Error(
-      `backend "cloud" keeps the state in the HCP Terraform workspace ${state.cloudWorkspacePrefix}${stack}, ` +
-        "which this check does not read",
-    );
-  }
+  if (state.backend === "cloud") return readCloudState(config, stack, outDir);
   // Signed in as the S3 backend is: with the pipeline's OIDC token, or the state profile.
   const web = state.webIdentity;
   const s3 = new S3Client(
@@ -96,12 +141,13 @@ async function readState(config: AppConfig, stack: string): Promise<string | und
 async function dependentsWithResources(
   config: AppConfig,
   pairs: readonly StackPairNames[],
+  outDir: string | undefined,
 ): Promise<DependentResources[]> {
   const dependents: DependentResources[] = [];
   for (const pair of pairs) {
     let json: string | undefined;
     try {
-      json = await readState(config, pair.ec2);
+      json = await readState(config, pair.ec2, outDir);
     } catch (err) {
       throw new Refusal(
         `Refusing to destroy ${pair.iam}: could not read ${pair.ec2}'s state to check that it has no resources left ` +
@@ -170,7 +216,8 @@ async function main(): Promise<number> {
   // `destroy all` is two runs, ec2 stacks first; a failed run stops it before the roles go.
   for (const selection of commandSelections(stackPairs(config), command)) {
     if (command.action === "destroy" && selection.kind === "iam" && !command.force) {
-      const dependents = await dependentsWithResources(config, selection.pairs);
+      const outDir = outputDir(command.passThrough) ?? process.env.CDKTF_OUTPUT;
+      const dependents = await dependentsWithResources(config, selection.pairs, outDir);
       if (dependents.length > 0) throw new Refusal(refuseDestroyMessage(dependents));
     }
 

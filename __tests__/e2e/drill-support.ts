@@ -62,17 +62,18 @@ export async function stackScriptOk(
   return result;
 }
 
-/** `npm run bootstrap-state` with the sandbox's environment. */
+/** `npm run bootstrap-state [-- args]` with the sandbox's environment. */
 export async function runBootstrapState(
   cloud: LocalCloud,
   env: Readonly<Record<string, string>> = {},
+  args: readonly string[] = [],
 ): Promise<CommandResult> {
-  const result = await runCommand(process.execPath, ["--require", "ts-node/register", BOOTSTRAP_SCRIPT], {
+  const result = await runCommand(process.execPath, ["--require", "ts-node/register", BOOTSTRAP_SCRIPT, ...args], {
     cwd: PROJECT_ROOT,
     env: cloud.env(env),
     timeoutMs: 2 * 60 * 1000,
   });
-  log(cloud, "bootstrap-state", "scripts/bootstrap-state.ts", result);
+  log(cloud, "bootstrap-state", ["scripts/bootstrap-state.ts", ...args].join(" "), result);
   return result;
 }
 

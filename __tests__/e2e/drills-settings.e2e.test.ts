@@ -79,10 +79,12 @@ const BAD_VALUES: Record<
   stateProfile: { value: "state profile" },
   stateLock: { value: "none" },
   stateLockTable: { value: "ab", with: { STATE_LOCK: "dynamodb" } },
+  stateKmsKeyId: { value: "alias/terraform-state" },
   cloudOrganization: { value: "my org" },
   cloudHostname: { value: "https://app.terraform.io" },
   cloudWorkspacePrefix: { value: "cdktf assume" },
   cloudDynamicCredentials: { value: "yes" },
+  cloudExecutionMode: { value: "workers" },
   targets: { value: "not-json", alone: true },
 };
 

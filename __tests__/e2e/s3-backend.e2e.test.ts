@@ -21,6 +21,7 @@ import {
   ListObjectVersionsCommand,
   PutObjectCommand,
   DeleteObjectCommand,
+  PutBucketPolicyCommand,
 } from "@aws-sdk/client-s3";
 import { DEFAULTS } from "../../config";
 import { describeInstance, describeRole, liveInstances } from "../../scripts/lib/checks";
@@ -65,6 +66,44 @@ const DYNAMODB_SETTINGS = {
 
 const stateKey = (stack: string, prefix = PREFIX): string => `${prefix}/${stack}.tfstate`;
 
+/** A bucket whose policy requires SSE-KMS, under a prefix of its own. */
+const KMS_BUCKET = "acme-cdktf-assume-role-state-kms";
+const KMS_SETTINGS = { BACKEND: "s3", STATE_BUCKET: KMS_BUCKET, STATE_KEY_PREFIX: "e2e/kms" };
+/** The policy teams use to keep the state under their key: every write must ask for aws:kms. */
+const REQUIRE_KMS_POLICY = {
+  Version: "2012-10-17",
+  Statement: [
+    {
+      Sid: "RequireSseKms",
+      Effect: "Deny",
+      Principal: "*",
+      Action: "s3:PutObject",
+      Resource: `arn:aws:s3:::${KMS_BUCKET}/*`,
+      Condition: { StringNotEquals: { "s3:x-amz-server-side-encryption": "aws:kms" } },
+    },
+  ],
+};
+
+/**
+ * A KMS key of the profile's account. The project has no KMS client; the emulator takes KMS's
+ * JSON protocol and files the request under the account of the access key it names (it checks no
+ * signature outside enforced IAM), so a plain request creates the key where the state's profile is.
+ */
+async function createKmsKey(cloud: LocalCloud, profile: string): Promise<string> {
+  const { accessKeyId } = cloud.credentials.key(profile);
+  const res = await fetch(cloud.emulator.endpoint, {
+    method: "POST",
+    headers: {
+      "Content-Type": "application/x-amz-json-1.1",
+      "X-Amz-Target": "TrentService.CreateKey",
+      Authorization: `AWS4-HMAC-SHA256 Credential=${accessKeyId}/20260101/${cloud.region}/kms/aws4_request, SignedHeaders=host, Signature=0`,
+    },
+    body: JSON.stringify({ Description: "Terraform state" }),
+  });
+  if (!res.ok) throw new Error(`CreateKey failed: ${res.status} ${await res.text()}`);
+  return ((await res.json()) as { KeyMetadata: { Arn: string } }).KeyMetadata.Arn;
+}
+
 describe("the S3 backend on the emulator, as docs/state.md gives it", () => {
   let cloud: LocalCloud;
   let readme: ReadmeSession;
@@ -73,6 +112,9 @@ describe("the S3 backend on the emulator, as docs/state.md gives it", () => {
   let stacksIn: "local" | "s3" | undefined;
   /** Whether iam-stack is deployed with the DynamoDB lock settings (for the clean-up). */
   let dynamodbDeployed = false;
+  /** The settings iam-stack is deployed with in the bucket that requires SSE-KMS (for the clean-up). */
+  let kmsDeployed: Record<string, string> | undefined;
+  let kmsOutDir: string;
 
   /** A stack's state, read from the bucket. */
   const s3State = (stack: string): Promise<TerraformState> =>
@@ -86,6 +128,7 @@ describe("the S3 backend on the emulator, as docs/state.md gives it", () => {
     cloud = await LocalCloud.start();
     readme = sandboxSession(cloud);
     dynamodbOutDir = path.join(cloud.dir, "dynamodb.out");
+    kmsOutDir = path.join(cloud.dir, "kms.out");
   });
 
   afterAll(async () => {
@@ -97,6 +140,10 @@ describe("the S3 backend on the emulator, as docs/state.md gives it", () => {
           const where =
             stacksIn === "s3" ? { env: S3_SETTINGS } : { outDir: path.join(cloud.dir, "cleanup.out"), env: {} };
           await runStackScript(cloud, ["destroy", "all", "--auto-approve", "--force"], where);
+        }
+        if (kmsDeployed) {
+          const args = ["destroy", "iam-stack", "--auto-approve", "--force"];
+          await runStackScript(cloud, args, { env: kmsDeployed, outDir: kmsOutDir });
         }
         if (dynamodbDeployed) {
           const args = ["destroy", "iam-stack", "--auto-approve", "--force"];
@@ -338,6 +385,95 @@ describe("the S3 backend on the emulator, as docs/state.md gives it", () => {
         outDir: dynamodbOutDir,
       });
       dynamodbDeployed = false;
+      expect(await withClients(cloud, "destination", (c) => describeRole(c, DEFAULTS.roleName))).toBeUndefined();
+    });
+  });
+  describe("a bucket whose policy requires SSE-KMS (stateKmsKeyId)", () => {
+    let keyArn: string;
+
+    it("bootstrap-state sets stateKmsKeyId as the bucket's default key and prints it with the other settings", async () => {
+      // GIVEN
+      keyArn = await createKmsKey(cloud, "source");
+
+      // WHEN
+      const result = await runBootstrapState(cloud, { ...KMS_SETTINGS, STATE_KMS_KEY_ID: keyArn });
+
+      // THEN
+      expect(result.code).toBe(0);
+      expect(result.output).toContain(
+        `Bucket ${KMS_BUCKET}: created; versioning enabled, SSE-KMS with ${keyArn}, public access blocked.`,
+      );
+      expect(result.output).toContain(`export STATE_KMS_KEY_ID=${keyArn}\n`);
+      const encryption = await withClients(cloud, "source", ({ s3 }) =>
+        s3.send(new GetBucketEncryptionCommand({ Bucket: KMS_BUCKET })),
+      );
+      expect(encryption.ServerSideEncryptionConfiguration?.Rules?.[0].ApplyServerSideEncryptionByDefault).toEqual({
+        SSEAlgorithm: "aws:kms",
+        KMSMasterKeyID: keyArn,
+      });
+      // and --kms-key-id without the same stateKmsKeyId is refused before anything is changed:
+      // the backend would override that default on every write
+      const disagreeing = await runBootstrapState(cloud, KMS_SETTINGS, ["--kms-key-id", keyArn]);
+      expect(disagreeing.code).toBe(1);
+      expect(disagreeing.output).toContain(`--kms-key-id ${keyArn} is not stateKmsKeyId (not set)`);
+      expect(disagreeing.output).not.toContain("Bucket ");
+    });
+
+    it("without stateKmsKeyId, the backend asks for AES256 and the bucket refuses the state: nothing is created", async () => {
+      // GIVEN the policy that refuses every write that does not ask for aws:kms
+      await withClients(cloud, "source", ({ s3 }) =>
+        s3.send(new PutBucketPolicyCommand({ Bucket: KMS_BUCKET, Policy: JSON.stringify(REQUIRE_KMS_POLICY) })),
+      );
+
+      // WHEN
+      const result = await runStackScript(cloud, ["deploy", "iam-stack", "--auto-approve"], {
+        env: KMS_SETTINGS,
+        outDir: kmsOutDir,
+      });
+
+      // THEN
+      expect(result.code).not.toBe(0);
+      expect(result.output).toMatch(/AccessDenied/);
+      expect(result.output).toContain(
+        "✖ The state bucket refused to write the lock of iam-stack's state (AccessDenied on PutObject): nothing was " +
+          "changed. If the bucket's policy requires SSE-KMS, set stateKmsKeyId (STATE_KMS_KEY_ID) to the key's ARN",
+      );
+      const backend = JSON.parse(synthesizedStacks(kmsOutDir)["iam-stack"]).terraform.backend.s3;
+      expect(backend).toMatchObject({ bucket: KMS_BUCKET, encrypt: true });
+      expect(backend.kms_key_id).toBeUndefined();
+      expect(await withClients(cloud, "destination", (c) => describeRole(c, DEFAULTS.roleName))).toBeUndefined();
+    });
+
+    it("with stateKmsKeyId, the deploy succeeds and the state object is encrypted with that key", async () => {
+      // WHEN
+      const settings = { ...KMS_SETTINGS, STATE_KMS_KEY_ID: keyArn };
+      kmsDeployed = settings;
+      // The key is part of the backend's settings: Terraform asks to move the (empty) state first.
+      const changed = await runStackScript(cloud, ["deploy", "iam-stack", "--auto-approve"], {
+        env: settings,
+        outDir: kmsOutDir,
+      });
+      expect(changed.code).toBe(1);
+      expect(changed.output).toContain(
+        "✖ The state settings (backend, bucket, key prefix, KMS key or state directory) changed since iam-stack",
+      );
+      await stackScriptOk(cloud, ["deploy", "iam-stack", "--auto-approve", "--migrate-state"], {
+        env: settings,
+        outDir: kmsOutDir,
+      });
+
+      // THEN
+      const backend = JSON.parse(synthesizedStacks(kmsOutDir)["iam-stack"]).terraform.backend.s3;
+      expect(backend).toMatchObject({ bucket: KMS_BUCKET, encrypt: true, kms_key_id: keyArn });
+      const head = await withClients(cloud, "source", ({ s3 }) =>
+        s3.send(new HeadObjectCommand({ Bucket: KMS_BUCKET, Key: "e2e/kms/iam-stack.tfstate" })),
+      );
+      expect(head.ServerSideEncryption).toBe("aws:kms");
+      expect(head.SSEKMSKeyId).toBe(keyArn);
+      expect(await withClients(cloud, "destination", (c) => describeRole(c, DEFAULTS.roleName))).toBeDefined();
+
+      await stackScriptOk(cloud, ["destroy", "iam-stack", "--auto-approve"], { env: settings, outDir: kmsOutDir });
+      kmsDeployed = undefined;
       expect(await withClients(cloud, "destination", (c) => describeRole(c, DEFAULTS.roleName))).toBeUndefined();
     });
   });

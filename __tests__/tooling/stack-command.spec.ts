@@ -1,11 +1,15 @@
+import * as path from "path";
 import {
   cdktfRuns,
+  cloudStateRead,
+  cloudStateUnreadable,
   commandSelections,
   explainFailure,
   managedResources,
   npmCommand,
   outputDir,
   parseStackCommand,
+  pulledState,
   refuseDestroyMessage,
   selectStacks,
   stackPairs,
@@ -285,9 +289,71 @@ describe("explainFailure", () => {
     ].join("\n");
 
     expect(explainFailure(output, { action: "deploy", selection: IAM })).toBe(
-      "The state settings (backend, bucket, key prefix or state directory) changed since iam-stack was last run " +
+      "The state settings (backend, bucket, key prefix, KMS key or state directory) changed since iam-stack was last run " +
         "from cdktf.out: nothing was changed. To move the existing state to the new place, run " +
         "`npm run deploy:iam -- --migrate-state` (Terraform copies it; see docs/state.md).",
+    );
+  });
+
+  /** What Terraform prints when the bucket refuses the lock file (a policy that requires SSE-KMS). */
+  const REFUSED_LOCK = [
+    "iam-stack  Error: Error acquiring the state lock",
+    "           Error message: operation error S3: PutObject, https response error StatusCode:",
+    "           403, RequestID: hKVYopUORg6Z8o8W, HostID: 9Gjjt1m+cjU4OPvX9O9=,",
+    "           api error AccessDenied: Access Denied",
+    "           unable to retrieve file from S3 bucket 'acme-state' with",
+    "           key 'cdktf-assume-role/iam-stack.tfstate.tflock': operation error S3: GetObject, https",
+    "           response error StatusCode: 404, RequestID: VVZo, HostID: 9Gjj=, NoSuchKey:",
+    "           Terraform acquires a state lock to protect the state from being written",
+    "           by multiple users at the same time.",
+  ].join("\n");
+  const KMS_FIX =
+    "If the bucket's policy requires SSE-KMS, set stateKmsKeyId (STATE_KMS_KEY_ID) to the key's ARN, the key " +
+    "`npm run bootstrap-state` set as the bucket's default: without it, Terraform asks for SSE-S3 (AES256) on " +
+    "every write. Otherwise give stateProfile's principal s3:PutObject on the state objects (docs/state.md).";
+
+  it("names stateKmsKeyId when the bucket refuses the lock, instead of calling the state locked", () => {
+    expect(explainFailure(REFUSED_LOCK, { action: "deploy", selection: IAM })).toBe(
+      "The state bucket refused to write the lock of iam-stack's state (AccessDenied on PutObject): nothing was " +
+        `changed. ${KMS_FIX} Then run this command again.`,
+    );
+  });
+
+  it("says to keep errored.tfstate and push it when the bucket refuses the state after changes", () => {
+    const output = [
+      "│ Error: Failed to save state",
+      "│ ",
+      "│ Error saving state: failed to upload state: operation error S3: PutObject,",
+      "│ https response error StatusCode: 403, RequestID: 1, HostID: 2, api error",
+      "│ AccessDenied: Access Denied",
+      "│ Error: Failed to persist state to backend",
+      "│ The error shown above has prevented Terraform from writing the updated state to",
+      '│ the configured backend. To allow for recovery, the state has been written to the file "errored.tfstate"',
+    ].join("\n");
+    expect(explainFailure(output, { action: "deploy", selection: IAM, outDir: "out" })).toBe(
+      "The state bucket refused to save the state of iam-stack (AccessDenied on PutObject) after Terraform had made " +
+        `changes: the state is in errored.tfstate in ${path.join("out", "stacks", "iam-stack")}. Keep that file. ` +
+        `${KMS_FIX} Then push it with \`terraform state push errored.tfstate\` in that directory, and run this command again.`,
+    );
+  });
+
+  it("names sessionDurationSeconds when AWS refuses a chained session longer than an hour", () => {
+    const output = [
+      "│ Error: Cannot assume IAM Role",
+      "│ ",
+      "│ IAM Role (arn:aws:iam::222222222222:role/cdktf-assume-role-ec2) cannot be",
+      "│ assumed.",
+      "│ ",
+      "│ operation error STS: AssumeRole, https response error StatusCode: 400,",
+      "│ RequestID: 5b1c, api error ValidationError: The requested DurationSeconds",
+      "│ exceeds the 1 hour session limit for roles assumed by role chaining.",
+    ].join("\n");
+    expect(explainFailure(output, { action: "deploy", selection: EC2 })).toBe(
+      "AWS refused the session that sessionDurationSeconds asks for: the role is assumed from a role session " +
+        "(role chaining: the source profile is an SSO or role_arn profile, or a hub role or web identity stands " +
+        "before it), and AWS limits such a session to one hour. Set sessionDurationSeconds (SESSION_DURATION_SECONDS) " +
+        "to 3600 or less, or sign in with the source profile's own keys; then run this command again. Nothing " +
+        "was changed by the step that failed.",
     );
   });
 
@@ -303,6 +369,44 @@ describe("explainFailure", () => {
   it("adds nothing to an output it does not recognise", () => {
     expect(explainFailure("Error: creating IAM Role: EntityAlreadyExists", { action: "deploy", selection: IAM })).toBe(
       undefined,
+    );
+  });
+});
+
+describe("reading the state of an HCP Terraform workspace (backend cloud)", () => {
+  it("runs terraform init, then terraform state pull, in the synthesized stack, under cdktf's output directory", () => {
+    expect(cloudStateRead("ec2-stack")).toEqual({
+      cwd: path.join("cdktf.out", "stacks", "ec2-stack"),
+      commands: [
+        ["init", "-input=false", "-no-color"],
+        ["state", "pull"],
+      ],
+    });
+    expect(cloudStateRead("ec2-stack-prod", "out").cwd).toBe(path.join("out", "stacks", "ec2-stack-prod"));
+  });
+
+  it("takes what state pull prints as the state, and nothing printed as no state", () => {
+    const json = JSON.stringify({ version: 4, resources: [] });
+    expect(pulledState(`${json}\n`)).toBe(`${json}\n`);
+    expect(pulledState("")).toBeUndefined();
+    expect(pulledState("\n")).toBeUndefined();
+  });
+
+  it("says how to sign in and what to check when the workspace cannot be read", () => {
+    const read = cloudStateRead("ec2-stack");
+    expect(
+      cloudStateUnreadable(
+        "ec2-stack",
+        "cdktf-assume-role-ec2-stack",
+        read,
+        "Error: Required token could not be found",
+      ),
+    ).toBe(
+      "could not read the state of the HCP Terraform workspace cdktf-assume-role-ec2-stack with " +
+        `\`terraform init -input=false -no-color\` and \`terraform state pull\` in ${path.join("cdktf.out", "stacks", "ec2-stack")}: ` +
+        "Error: Required token could not be found. Sign in to HCP Terraform (`terraform login`, or TF_TOKEN_<host> " +
+        "with the host's dots as underscores, e.g. TF_TOKEN_app_terraform_io), check in the workspace that ec2-stack " +
+        "has no resources left, then run the command again",
     );
   });
 });

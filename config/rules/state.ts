@@ -1,7 +1,10 @@
 /** Where the state lives: the settings each backend requires, and how the backend signs in. */
 import * as path from "path";
 import { Reader } from "../reader";
+import { show } from "../show";
 import { BackendType, DeploymentSettings, StateSettings } from "../types";
+
+type ExecutionMode = StateSettings["cloudExecutionMode"];
 
 /**
  * Reads the state settings; their defaults follow the deployment's (region, profile, sign-in).
@@ -38,6 +41,7 @@ export function readState(r: Reader, deployment: DeploymentSettings, cwd: string
     profile: stateProfile ?? deployment.sourceProfile,
     lock,
     lockTable,
+    kmsKeyId: r.given("stateKmsKeyId"),
     webIdentity:
       deployment.sourceAuth === "web-identity" && !r.has("stateProfile")
         ? { roleArn: deployment.sourceRoleArn!, tokenFile: deployment.webIdentityTokenFile! }
@@ -46,7 +50,43 @@ export function readState(r: Reader, deployment: DeploymentSettings, cwd: string
     cloudHostname,
     cloudWorkspacePrefix,
     cloudDynamicCredentials: readDynamicCredentials(r, backend, deployment),
+    cloudExecutionMode: readExecutionMode(r, backend, deployment),
   };
+}
+
+/**
+ * Which sign-in works where the workspaces run Terraform. Remote runs (HCP Terraform's workers)
+ * and agent runs have none of this machine's profiles or token files: the providers must sign in
+ * with dynamic credentials, which HCP Terraform gives to those runs only. A local run is this
+ * machine's: profiles (or the token) work, and there are no dynamic credentials.
+ */
+function readExecutionMode(r: Reader, backend: BackendType, deployment: DeploymentSettings): ExecutionMode {
+  const mode = r.get("cloudExecutionMode");
+  if (backend !== "cloud") return mode;
+  // A bad value has its own problem; what depends on it is not judged.
+  if (r.has("cloudExecutionMode") && r.given("cloudExecutionMode") === undefined) return mode;
+  const dynamic = r.given("cloudDynamicCredentials") === true;
+  if (mode !== "local" && !dynamic) {
+    const what =
+      deployment.sourceAuth === "web-identity"
+        ? `the token file ${show(deployment.webIdentityTokenFile)} (webIdentityTokenFile)`
+        : `the profiles ${show(deployment.sourceProfile)} (sourceProfile) and ${show(deployment.destinationProfile)} (destinationProfile)`;
+    const where = mode === "agent" ? "HCP Terraform agents" : "HCP Terraform's workers";
+    r.fail(
+      "cloudExecutionMode",
+      `${where} run Terraform there and do not have ${what}, so every run would fail: set cloudDynamicCredentials ` +
+        'to true (with the workspaces\' dynamic provider credentials), or cloudExecutionMode to "local" and the ' +
+        "workspaces' execution mode to Local",
+    );
+  } else if (mode === "local" && dynamic) {
+    r.fail(
+      "cloudExecutionMode",
+      "HCP Terraform gives dynamic credentials to remote and agent runs only, and a local run has none: set " +
+        'cloudExecutionMode to "remote" or "agent" (as the workspaces are), or cloudDynamicCredentials to false ' +
+        "and sign in with profiles",
+    );
+  }
+  return mode;
 }
 
 /** HCP Terraform's dynamic credentials are one way to sign in; they exclude the others. */

@@ -2,7 +2,7 @@
  * Several destinations: each target starts from the top-level values and overrides the settings
  * its declaration marks `perTarget()`; targets may not collide on IAM names in one account.
  */
-import { readDeployment } from "../deployment";
+import { readDeployment, RunContext } from "../deployment";
 import { TARGET_KEYS } from "../derived";
 import { RawSettings, Reader } from "../reader";
 import { TARGETS_SHAPE } from "../settings";
@@ -15,7 +15,7 @@ const TARGET_NAME = /^[a-z0-9](?:[a-z0-9-]{0,22}[a-z0-9])?$/;
  * Reads `targets`; call it once the top-level values are known to be valid, as targets inherit
  * them. Problems go to `problems`, each named by its target (`targets[1].region`).
  */
-export function readTargets(r: Reader, raw: RawSettings, problems: string[], cloudBackend: boolean): TargetSettings[] {
+export function readTargets(r: Reader, raw: RawSettings, problems: string[], where: RunContext): TargetSettings[] {
   if (!r.has("targets")) return [];
   const value = r.given("targets");
   if (!Array.isArray(value) || value.length === 0) {
@@ -56,7 +56,16 @@ export function readTargets(r: Reader, raw: RawSettings, problems: string[], clo
       if (key in obj) merged[key] = { value: obj[key], from };
     }
     const tr = new Reader(merged, `${label}.`);
-    const d = readDeployment(tr, cloudBackend);
+    const d = readDeployment(tr, where);
+    // The top level's own value is judged with cloudDynamicCredentials (rules/state.ts); a
+    // target's must be too: the wait runs outside the providers, without their credentials.
+    if (where.dynamicCredentials && "roleReadyTimeoutSeconds" in obj && d.roleReadyTimeoutSeconds > 0) {
+      tr.fail(
+        "roleReadyTimeoutSeconds",
+        "must be 0 with cloudDynamicCredentials: the wait runs outside Terraform's providers and cannot use " +
+          "HCP Terraform's credentials",
+      );
+    }
     problems.push(...tr.problems);
     targets.push({ name, ...d });
   });

@@ -1,4 +1,4 @@
-import { flag, text } from "../kinds";
+import { flag, oneOf, text } from "../kinds";
 import { group } from "./group";
 
 /** HCP Terraform as the run engine: where the workspaces are, and how its runs sign in. */
@@ -34,5 +34,12 @@ export const CLOUD_SETTINGS = group(
     cloudDynamicCredentials: flag("CLOUD_DYNAMIC_CREDENTIALS")
       .default(false)
       .about("With `cloud`: the providers sign in with HCP Terraform's dynamic provider credentials, no profile."),
+    cloudExecutionMode: oneOf("CLOUD_EXECUTION_MODE", ["remote", "local", "agent"])
+      .default("remote")
+      .about(
+        "With `cloud`: the workspaces' execution mode, as set in HCP Terraform (new workspaces: `remote`). " +
+          "`remote` and `agent` runs sign in with `cloudDynamicCredentials` only (their workers have no " +
+          "profile of yours); `local` runs, on your machine, sign in with profiles.",
+      ),
   },
 );

@@ -1,4 +1,4 @@
-import { DYNAMODB_TABLE_NAME, S3_BUCKET_NAME, S3_KEY_PREFIX } from "../../constructs/shared/aws-names";
+import { DYNAMODB_TABLE_NAME, KMS_KEY, S3_BUCKET_NAME, S3_KEY_PREFIX } from "../../constructs/shared/aws-names";
 import { oneOf, text } from "../kinds";
 import { group } from "./group";
 import { profileName, regionName } from "./shared-kinds";
@@ -32,6 +32,16 @@ export const STATE_SETTINGS = group(
     )
       .default("cdktf-assume-role")
       .about("Key prefix of the state objects: `<prefix>/<stack>.tfstate`."),
+    stateKmsKeyId: text(
+      "STATE_KMS_KEY_ID",
+      KMS_KEY,
+      'must be a KMS key ARN such as "arn:aws:kms:us-east-1:111111111111:key/1234abcd-12ab-34cd-56ef-1234567890ab" or a key id (not an alias)',
+    )
+      .defaultIs("none: SSE-S3 (AES256)")
+      .about(
+        "KMS key of the S3 state: the backend's `kms_key_id`, and the bucket's default key that " +
+          "`npm run bootstrap-state` sets. Without it, every state write asks for SSE-S3 (AES256).",
+      ),
     stateRegion: regionName("STATE_REGION").defaultIs("`region`").about("Region of the state bucket."),
     stateProfile: profileName("STATE_PROFILE")
       .defaultIs('`sourceProfile`; with sourceAuth "web-identity", the token')

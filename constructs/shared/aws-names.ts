@@ -47,6 +47,15 @@ export const STS_EXTERNAL_ID = /^[\w+=,.@:/-]{2,1224}$/;
 /** An STS session name or source identity: 2 to 64 letters, digits or `_+=,.@-`. */
 export const STS_SESSION_NAME = /^[\w+=,.@-]{2,64}$/;
 
+/**
+ * A KMS key as Terraform's S3 backend takes it in `kms_key_id`: a key ARN, or a key id (a UUID or
+ * a multi-Region `mrk-` id). Aliases are left out: not every Terraform release takes them there,
+ * and S3 records the key itself, so that a key ARN is what the bootstrap and the backend can compare.
+ */
+export const KMS_KEY = new RegExp(
+  `^(?:arn:${PARTITION}:kms:[a-z0-9-]+:\\d{12}:key/)?(?:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|mrk-[0-9a-f]{32})$`,
+);
+
 /** An AWS Organizations id: `o-` and 10 to 32 lowercase letters or digits. */
 export const ORGANIZATION_ID = /^o-[a-z0-9]{10,32}$/;
 

@@ -5,14 +5,19 @@ AWS provider notices. Without it, the emulator would make a correct configuratio
 wrong (or the other way round). Arguments are passed to moto_server unchanged.
 """
 
+import json
 import sys
 from datetime import datetime
+from fnmatch import fnmatchcase
 
 from moto.ec2.models import amis
 from moto.ec2.models.elastic_network_interfaces import NetworkInterface
 from moto.ec2.models.instances import Instance
 from moto.ec2.responses.amis import AmisResponse
-from moto.iam.access_control import IAMPolicyStatement
+from moto.iam.access_control import IAMPolicy, IAMPolicyStatement, PermissionResult
+from moto.s3.exceptions import S3AccessDeniedError
+from moto.s3.models import FakeBucket
+from moto.s3.responses import S3Response
 from moto.server import main
 
 _association = NetworkInterface.association.fget
@@ -133,6 +138,81 @@ def _prep_nics_sharing_groups(self, *args, **kwargs):
 
 
 Instance.prep_nics = _prep_nics_sharing_groups
+
+_key_response_put = S3Response._key_response_put
+
+# The one condition key of a bucket policy that the emulator evaluates, and on what.
+_SSE_HEADER = "x-amz-server-side-encryption"
+_SSE_CONDITION_KEY = "s3:" + _SSE_HEADER
+
+
+def _as_list(value):
+    return value if isinstance(value, list) else [value]
+
+
+def _is_encryption_statement(statement):
+    condition = statement.get("Condition", {})
+    return list(condition) == ["StringNotEquals"] and list(condition["StringNotEquals"]) == [_SSE_CONDITION_KEY]
+
+
+def _denied_by_encryption_policy(self, key_name):
+    # The Deny statements on s3:PutObject whose one condition is StringNotEquals on
+    # s3:x-amz-server-side-encryption, judged against the request's header. A request without
+    # the header is refused too, as on AWS, where StringNotEquals on an absent key is true.
+    raw = self.backend.get_bucket_policy(self.bucket_name)
+    if not raw:
+        return False
+    resource = f"arn:aws:s3:::{self.bucket_name}/{key_name}"
+    header = self.headers.get(_SSE_HEADER)
+    for statement in _as_list(json.loads(raw).get("Statement", [])):
+        if statement.get("Effect") != "Deny" or not _is_encryption_statement(statement):
+            continue
+        if not any(a in ("s3:PutObject", "s3:*", "*") for a in _as_list(statement.get("Action", []))):
+            continue
+        if not any(fnmatchcase(resource, r) for r in _as_list(statement.get("Resource", []))):
+            continue
+        if header not in _as_list(statement["Condition"]["StringNotEquals"][_SSE_CONDITION_KEY]):
+            return True
+    return False
+
+
+_get_permission = FakeBucket.get_permission
+
+
+def _permission_without_encryption_statements(self, action, resource):
+    # moto judges a bucket policy without the request's condition values, so a statement with a
+    # condition applies to every request: a Deny that requires SSE-KMS would refuse every
+    # PutObject, also those that ask for aws:kms. Those statements are left to
+    # _put_honouring_encryption_policy, which has the request's headers; the rest as moto does.
+    if self.policy is None:
+        return _get_permission(self, action, resource)
+    policy = json.loads(self.policy)
+    statements = _as_list(policy.get("Statement", []))
+    kept = [s for s in statements if not _is_encryption_statement(s)]
+    if len(kept) == len(statements):
+        return _get_permission(self, action, resource)
+    if not kept:
+        return PermissionResult.NEUTRAL
+    return IAMPolicy(json.dumps({**policy, "Statement": kept})).is_action_permitted(action, resource)
+
+
+FakeBucket.get_permission = _permission_without_encryption_statements
+
+
+def _put_honouring_encryption_policy(self, query, key_name):
+    # AWS refuses a PutObject that a Deny of the bucket policy matches, judged with the request's
+    # condition values. A policy that requires SSE-KMS (Deny s3:PutObject when
+    # s3:x-amz-server-side-encryption is StringNotEquals aws:kms) is how teams keep Terraform's
+    # state under their KMS key, and Terraform's S3 backend asks for AES256 on every write unless
+    # it is given kms_key_id: on AWS every such write is refused, and one with aws:kms accepted.
+    # Only this condition is evaluated, on plain PutObject requests.
+    plain_put = not any(q in query for q in ("uploadId", "retention", "legal-hold", "acl", "tagging"))
+    if plain_put and "x-amz-copy-source" not in self.headers and _denied_by_encryption_policy(self, key_name):
+        raise S3AccessDeniedError()
+    return _key_response_put(self, query, key_name)
+
+
+S3Response._key_response_put = _put_honouring_encryption_policy
 
 if __name__ == "__main__":
     sys.exit(main(sys.argv[1:]))

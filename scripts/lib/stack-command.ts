@@ -217,6 +217,8 @@ export function explainFailure(output: string, context: FailureContext): string 
   const stacks = selectedStacks(selection);
   // Terraform wraps long lines at the terminal's width: match across the breaks.
   const flat = output.replace(/\s*\n\s*/g, " ");
+  // Terraform boxes its diagnostics with "│" at the start of each line.
+  const unboxed = flat.replace(/\s*│\s*/g, " ");
   const onlyStack = stacks.length === 1 ? stacks[0] : undefined;
 
   // ec2-stack reads the role ARN from iam-stack's outputs; no state, or a destroyed one, has none.
@@ -230,6 +232,27 @@ export function explainFailure(output: string, context: FailureContext): string 
     const iam = pair?.iam ?? named ?? "iam-stack";
     const then = context.action === "destroy" ? "then destroy again" : "then run this command again";
     return `${iam} has not been deployed (no outputs in its state): run \`${npmCommand("deploy", "iam", pair)}\` first, ${then}.`;
+  }
+
+  // The bucket refused a write of the state or its lock: not a lock held by another run.
+  const refusedWrite = /PutObject, https response error StatusCode: 403\b.*?api error AccessDenied/.test(unboxed);
+  const fix =
+    "If the bucket's policy requires SSE-KMS, set stateKmsKeyId (STATE_KMS_KEY_ID) to the key's ARN, the key " +
+    "`npm run bootstrap-state` set as the bucket's default: without it, Terraform asks for SSE-S3 (AES256) on " +
+    "every write. Otherwise give stateProfile's principal s3:PutObject on the state objects (docs/state.md).";
+  if (refusedWrite && /errored\.tfstate/.test(flat)) {
+    const where = onlyStack ? ` in ${path.join(context.outDir ?? "cdktf.out", "stacks", onlyStack)}` : "";
+    return (
+      `The state bucket refused to save the state of ${onlyStack ?? "the stack"} (AccessDenied on PutObject) after ` +
+      `Terraform had made changes: the state is in errored.tfstate${where}. Keep that file. ${fix} Then push it ` +
+      "with `terraform state push errored.tfstate` in that directory, and run this command again."
+    );
+  }
+  if (refusedWrite && /Error acquiring the state lock/.test(flat)) {
+    return (
+      `The state bucket refused to write the lock of ${onlyStack ?? "the stack"}'s state (AccessDenied on PutObject): ` +
+      `nothing was changed. ${fix} Then run this command again.`
+    );
   }
 
   if (/Error acquiring the state lock/.test(flat)) {
@@ -275,9 +298,21 @@ export function explainFailure(output: string, context: FailureContext): string 
       "--migrate-state",
     );
     return (
-      `The state settings (backend, bucket, key prefix or state directory) changed since ${onlyStack ?? "the stack"} ` +
+      `The state settings (backend, bucket, key prefix, KMS key or state directory) changed since ${onlyStack ?? "the stack"} ` +
       `was last run from ${context.outDir ?? "cdktf.out"}: nothing was changed. To move the existing state to the new ` +
       `place, run \`${again}\` (Terraform copies it; see docs/state.md).`
+    );
+  }
+
+  // AWS's text; a source profile that is an SSO or role_arn profile opens a role session too,
+  // which the app cannot know at synth.
+  if (/DurationSeconds exceeds the 1 hour session limit for roles assumed by role chaining/.test(unboxed)) {
+    return (
+      "AWS refused the session that sessionDurationSeconds asks for: the role is assumed from a role session " +
+      "(role chaining: the source profile is an SSO or role_arn profile, or a hub role or web identity stands " +
+      "before it), and AWS limits such a session to one hour. Set sessionDurationSeconds (SESSION_DURATION_SECONDS) " +
+      "to 3600 or less, or sign in with the source profile's own keys; then run this command again. Nothing " +
+      "was changed by the step that failed."
     );
   }
 
@@ -288,4 +323,43 @@ export function explainFailure(output: string, context: FailureContext): string 
     );
   }
   return undefined;
+}
+
+/**
+ * How the destroy guard reads a stack's state from HCP Terraform (backend `cloud`): through
+ * Terraform itself, in the synthesized stack's directory, so that the `cloud` block and the
+ * token Terraform uses (`terraform login`, `TF_TOKEN_<host>`) apply; the wrapper reads no token.
+ */
+export interface CloudStateRead {
+  /** The synthesized stack's directory, where Terraform runs. */
+  readonly cwd: string;
+  /** `terraform` argument lists, run in order; the last one prints the state. */
+  readonly commands: readonly (readonly string[])[];
+}
+
+/** The commands that read `stack`'s state from its HCP Terraform workspace. */
+export function cloudStateRead(stack: string, outDir = "cdktf.out"): CloudStateRead {
+  return {
+    cwd: path.join(outDir, "stacks", stack),
+    commands: [
+      ["init", "-input=false", "-no-color"],
+      ["state", "pull"],
+    ],
+  };
+}
+
+/** What `terraform state pull` printed: the state's JSON, or undefined for a workspace without state. */
+export function pulledState(stdout: string): string | undefined {
+  return stdout.trim() === "" ? undefined : stdout;
+}
+
+/** What to do when the state of an HCP Terraform workspace cannot be read; the destroy is refused. */
+export function cloudStateUnreadable(stack: string, workspace: string, read: CloudStateRead, reason: string): string {
+  return (
+    `could not read the state of the HCP Terraform workspace ${workspace} with \`terraform ${read.commands
+      .map((c) => c.join(" "))
+      .join("` and `terraform ")}\` in ${read.cwd}: ${reason}. Sign in to HCP Terraform (\`terraform login\`, or ` +
+    `TF_TOKEN_<host> with the host's dots as underscores, e.g. TF_TOKEN_app_terraform_io), check in the workspace ` +
+    `that ${stack} has no resources left, then run the command again`
+  );
 }
