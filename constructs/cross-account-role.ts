@@ -108,6 +108,10 @@ export class CrossAccountRole extends Construct {
   public readonly sessionConditions: readonly DataAwsIamPolicyDocumentStatementCondition[];
   /** The one attachment resource, iterating over every managed policy. */
   public readonly policyAttachments?: IamRolePolicyAttachment;
+  /** Every managed policy attached to the role, ARN by stable key (AWS managed ones by name). */
+  public readonly attachedPolicyArns: Readonly<Record<string, string>>;
+  /** ARN of the policy that bounds the role's permissions, if any. */
+  public readonly permissionsBoundaryArn?: string;
 
   constructor(scope: Construct, id: string, props: CrossAccountRoleProps) {
     super(scope, id);
@@ -188,6 +192,8 @@ export class CrossAccountRole extends Construct {
       policies[name] = `arn:${partition.partition}:iam::aws:policy/${name}`;
     }
     Object.assign(policies, props.policyArns ?? {});
+    this.attachedPolicyArns = policies;
+    this.permissionsBoundaryArn = props.permissionsBoundaryArn;
     if (Object.keys(policies).length > 0) {
       // One resource with for_each keyed by a stable name: adding or removing a policy
       // never renumbers (and so never replaces) the other attachments.

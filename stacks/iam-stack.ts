@@ -1,5 +1,5 @@
 import { Construct } from "constructs";
-import { TerraformOutput, TerraformStack } from "cdktf";
+import { ITerraformDependable, TerraformOutput, TerraformStack } from "cdktf";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { DeploymentSettings, StateSettings } from "../config";
 import { signInArguments } from "../constructs/assumed-role-provider";
@@ -94,6 +94,10 @@ export class IamStack extends TerraformStack {
     });
 
     if (settings.roleReadyTimeoutSeconds > 0) {
+      const permissionsResources: ITerraformDependable[] = [
+        ...(leastPrivilege ? [leastPrivilege.resource] : []),
+        ...(this.role.policyAttachments ? [this.role.policyAttachments] : []),
+      ];
       // The session ec2-stack will open: same profile, external id, source identity and tags.
       this.roleReady = new RoleReadyWait(this, "RoleReady", {
         roleArn: this.role.roleArn,
@@ -102,12 +106,22 @@ export class IamStack extends TerraformStack {
         hubRoleArns: settings.hubRoleArns,
         region: settings.region,
         timeoutSeconds: settings.roleReadyTimeoutSeconds,
-        triggers: { trustPolicy: this.role.trustPolicy.json },
+        triggers: {
+          trustPolicy: this.role.trustPolicy.json,
+          // A new version of a policy propagates as slowly as a new trust, and the AWS provider does
+          // not retry UnauthorizedOperation: wait again when the permissions change. The policy as
+          // applied (not its document), so that the wait runs after the new version is the default.
+          permissions: JSON.stringify({
+            attached: this.role.attachedPolicyArns,
+            leastPrivilege: leastPrivilege?.resource.policy ?? "",
+            boundary: this.role.permissionsBoundaryArn ?? "",
+          }),
+        },
         externalId: role.externalId,
         sourceIdentity: role.sourceIdentity,
         sessionTags: role.sessionTags,
         // After the permissions too: the stack's apply, and so the next stack, then starts with both.
-        dependsOn: this.role.policyAttachments ? [this.role.policyAttachments] : undefined,
+        dependsOn: permissionsResources.length > 0 ? permissionsResources : undefined,
       });
     }
 
