@@ -49,6 +49,21 @@ describe("IamStack", () => {
       ]);
     });
 
+    it("configures no source provider when nothing reads the source account: hub roles, or trusted principals named", () => {
+      for (const settings of [
+        { hubRoleArns: ["arn:aws:iam::333333333333:role/hub"] },
+        { trustedPrincipalArns: ["arn:aws:iam::111111111111:role/deployer"] },
+      ]) {
+        // WHEN
+        const { json } = iamStack(settings);
+
+        // THEN only the destination's provider, and nothing that names the source's
+        expect(json.provider?.aws).toEqual([{ alias: "destination", profile: "destination", region: "us-east-1" }]);
+        expect(JSON.stringify(json)).not.toContain("aws.source");
+        expect(blocksOf(json, "data", DataAwsCallerIdentity.tfResourceType)).toEqual({});
+      }
+    });
+
     it("signs the source provider in with the OIDC token, reading no profile, with sourceAuth web-identity", () => {
       const { json } = iamStack({
         sourceAuth: "web-identity",

@@ -17,8 +17,10 @@ export interface CrossAccountRoleProps {
   readonly provider: AwsProvider;
   /**
    * Provider of the source account; its caller identity is the account trusted by default.
+   * Needed only without `trustedPrincipalArns`.
+   * @default - none: `trustedPrincipalArns` must name the principals
    */
-  readonly sourceProvider: AwsProvider;
+  readonly sourceProvider?: AwsProvider;
   /** Name of the role: 1 to 64 characters of letters, digits and `_+=,.@-`. */
   readonly roleName: string;
   /**
@@ -121,6 +123,11 @@ export class CrossAccountRole extends Construct {
     if (props.trustedPrincipalArns && props.trustedPrincipalArns.length > 0) {
       this.trustedPrincipalArns = [...props.trustedPrincipalArns];
     } else {
+      if (props.sourceProvider === undefined) {
+        throw new Error(
+          "give sourceProvider or trustedPrincipalArns: without principals the role trusts the source account, found through sourceProvider",
+        );
+      }
       const source = new DataAwsCallerIdentity(this, "SourceIdentity", { provider: props.sourceProvider });
       this.trustedPrincipalArns = [`arn:${partition.partition}:iam::${source.accountId}:root`];
     }

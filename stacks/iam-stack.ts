@@ -25,8 +25,12 @@ export interface IamStackProps {
 export class IamStack extends TerraformStack {
   /** The cross-account role; pass it to the stacks that assume it. */
   public readonly role: CrossAccountRole;
-  /** The provider of the source account. */
-  public readonly sourceProvider: AwsProvider;
+  /**
+   * The provider of the source account: only when the role trusts the source account by its
+   * caller identity (no `trustedPrincipalArns`, no hub roles); otherwise nothing reads it, and a
+   * provider configured for nothing would still sign in at every plan.
+   */
+  public readonly sourceProvider?: AwsProvider;
   /** The provider of the destination account. */
   public readonly destinationProvider: AwsProvider;
   /** The wait until the source profile can assume the role (none with `roleReadyTimeoutSeconds` 0). */
@@ -38,12 +42,14 @@ export class IamStack extends TerraformStack {
     configureStateBackend(this, name, props.state);
 
     const signIn = sourceSignIn(this, settings, props.state);
-    this.sourceProvider = new AwsProvider(this, "SourceProvider", {
-      alias: "source",
-      ...signInArguments(signIn, `cdktf-${name}`),
-      region: settings.region,
-      allowedAccountIds: settings.sourceAccountId ? [settings.sourceAccountId] : undefined,
-    });
+    if (settings.role.trustedPrincipalArns.length === 0) {
+      this.sourceProvider = new AwsProvider(this, "SourceProvider", {
+        alias: "source",
+        ...signInArguments(signIn, `cdktf-${name}`),
+        region: settings.region,
+        allowedAccountIds: settings.sourceAccountId ? [settings.sourceAccountId] : undefined,
+      });
+    }
     this.destinationProvider = new AwsProvider(this, "DestinationProvider", {
       alias: "destination",
       ...signInArguments(destinationSignIn(this, settings, props.state), `cdktf-${name}`),
