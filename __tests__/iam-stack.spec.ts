@@ -64,6 +64,20 @@ describe("IamStack", () => {
       }
     });
 
+    it("signs in at stsRegion's STS endpoint, for a region the source account has not enabled", () => {
+      // WHEN
+      const { json } = iamStack({ region: "ap-east-1", stsRegion: "us-east-1" });
+
+      // THEN the providers act in the region, and sign in (and the wait assumes the role) at us-east-1
+      expect(json.provider?.aws).toEqual([
+        { alias: "source", profile: "source", region: "ap-east-1", sts_region: "us-east-1" },
+        { alias: "destination", profile: "destination", region: "ap-east-1", sts_region: "us-east-1" },
+      ]);
+      const wait = onlyBlock(json, "resource", "terraform_data").block;
+      const exec = (wait.provisioner as { "local-exec": { environment: Record<string, string> } }[])[0]["local-exec"];
+      expect(exec.environment.WAIT_REGION).toBe("us-east-1");
+    });
+
     it("signs the source provider in with the OIDC token, reading no profile, with sourceAuth web-identity", () => {
       const { json } = iamStack({
         sourceAuth: "web-identity",

@@ -20,6 +20,7 @@ export function readDeployment(r: Reader, cloudBackend: boolean): DeploymentSett
   const subnetId = r.given("subnetId");
   const securityGroupIds = r.get("securityGroupIds");
   const region = r.get("region");
+  const stsRegion = r.given("stsRegion");
   const sourceProfile = r.get("sourceProfile");
   const source = readSourceSignIn(r);
   const destinationProfile = r.get("destinationProfile");
@@ -39,6 +40,7 @@ export function readDeployment(r: Reader, cloudBackend: boolean): DeploymentSett
   const trustAndSession = readTrustAndSession(r, trustedPrincipalArns, chainedFrom);
   return {
     region,
+    stsRegion,
     sourceProfile,
     ...source,
     destinationProfile,

@@ -208,7 +208,13 @@ async function main() {
       const code = retryableCode(err);
       const message = err instanceof Error ? err.message : String(err);
       if (code === undefined) {
-        throw new Error(`sts:AssumeRole of ${s.roleArn} with ${who} failed: ${message}`);
+        // STS in a region the account has not enabled refuses its credentials as if they were invalid.
+        const name = /** @type {{ name?: unknown }} */ (err).name;
+        const regionHint =
+          name === "InvalidClientTokenId" || name === "RegionDisabledException"
+            ? ` If ${s.region} is an opt-in region that the signing-in account has not enabled, set stsRegion to a region it has (such as us-east-1).`
+            : "";
+        throw new Error(`sts:AssumeRole of ${s.roleArn} with ${who} failed: ${message}.${regionHint}`);
       }
       successes = 0;
       if (code === "AccessDenied") refusals += 1;

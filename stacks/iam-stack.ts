@@ -47,6 +47,7 @@ export class IamStack extends TerraformStack {
         alias: "source",
         ...signInArguments(signIn, `cdktf-${name}`),
         region: settings.region,
+        stsRegion: settings.stsRegion,
         allowedAccountIds: settings.sourceAccountId ? [settings.sourceAccountId] : undefined,
       });
     }
@@ -54,6 +55,7 @@ export class IamStack extends TerraformStack {
       alias: "destination",
       ...signInArguments(destinationSignIn(this, settings, props.state), `cdktf-${name}`),
       region: settings.region,
+      stsRegion: settings.stsRegion,
       allowedAccountIds: settings.destinationAccountId ? [settings.destinationAccountId] : undefined,
     });
 
@@ -110,7 +112,7 @@ export class IamStack extends TerraformStack {
         profile: signIn.profile,
         webIdentity: signIn.webIdentity,
         hubRoleArns: settings.hubRoleArns,
-        region: settings.region,
+        region: settings.stsRegion ?? settings.region,
         timeoutSeconds: settings.roleReadyTimeoutSeconds,
         triggers: {
           trustPolicy: this.role.trustPolicy.json,
