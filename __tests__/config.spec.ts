@@ -177,6 +177,7 @@ describe("loadConfig", () => {
     // One bad value per setting, with the exact message; `extra` makes the value applicable.
     const cases: readonly { key: string; value: unknown; message: string; extra?: Context }[] = [
       { key: "region", value: "mars", message: `region (context "region") is "mars"; ${ALLOWED_REGION}` },
+      { key: "stsRegion", value: "mars", message: `stsRegion (context "stsRegion") is "mars"; ${ALLOWED_REGION}` },
       {
         key: "sourceProfile",
         value: "-source",

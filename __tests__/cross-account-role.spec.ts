@@ -379,12 +379,28 @@ describe("CrossAccountRole", () => {
         { trustedPrincipalArns: [`arn:aws:iam::${SOURCE_ACCOUNT}:root`, " * "] },
         'trustedPrincipalArns must not contain "*": name the principals of the source account',
       ],
+      [
+        "neither a source provider nor trusted principals",
+        { sourceProvider: undefined },
+        "give sourceProvider or trustedPrincipalArns: without principals the role trusts the source account, found through sourceProvider",
+      ],
     ])("rejects %s", (_what, props, message) => {
       // GIVEN
       const given = providedStack();
 
       // THEN
       expect(() => roleIn(given, props)).toThrow(exactly(message));
+    });
+
+    it("needs no source provider when the trusted principals are named", () => {
+      // GIVEN
+      const given = providedStack();
+
+      // WHEN
+      roleIn(given, { sourceProvider: undefined, trustedPrincipalArns: ["arn:aws:iam::111111111111:role/hub"] });
+
+      // THEN
+      expect(Object.keys(stackJson(given.stack).data ?? {})).not.toContain(DataAwsCallerIdentity.tfResourceType);
     });
 
     it("does not validate a role name that is only known at apply time", () => {

@@ -46,6 +46,15 @@ describe("Ec2Stack", () => {
       expect(allStrings(JSON.parse(synth))).not.toContain("prod-admin");
     });
 
+    it("assumes the role at stsRegion's STS endpoint, and acts in the region", () => {
+      const provider = onlyProvider(ec2Stack({ region: "ap-east-1", stsRegion: "us-east-1" }).json);
+      expect(provider).toMatchObject({ region: "ap-east-1", sts_region: "us-east-1" });
+    });
+
+    it("sets no sts_region without stsRegion: the provider signs in at the region's endpoint", () => {
+      expect(onlyProvider(ec2Stack({ region: "eu-west-1" }).json)).not.toHaveProperty("sts_region");
+    });
+
     it("signs in with the OIDC token and reads no profile with sourceAuth web-identity, then goes through the hubs", () => {
       // WHEN
       const { json } = ec2Stack({

@@ -49,6 +49,35 @@ describe("IamStack", () => {
       ]);
     });
 
+    it("configures no source provider when nothing reads the source account: hub roles, or trusted principals named", () => {
+      for (const settings of [
+        { hubRoleArns: ["arn:aws:iam::333333333333:role/hub"] },
+        { trustedPrincipalArns: ["arn:aws:iam::111111111111:role/deployer"] },
+      ]) {
+        // WHEN
+        const { json } = iamStack(settings);
+
+        // THEN only the destination's provider, and nothing that names the source's
+        expect(json.provider?.aws).toEqual([{ alias: "destination", profile: "destination", region: "us-east-1" }]);
+        expect(JSON.stringify(json)).not.toContain("aws.source");
+        expect(blocksOf(json, "data", DataAwsCallerIdentity.tfResourceType)).toEqual({});
+      }
+    });
+
+    it("signs in at stsRegion's STS endpoint, for a region the source account has not enabled", () => {
+      // WHEN
+      const { json } = iamStack({ region: "ap-east-1", stsRegion: "us-east-1" });
+
+      // THEN the providers act in the region, and sign in (and the wait assumes the role) at us-east-1
+      expect(json.provider?.aws).toEqual([
+        { alias: "source", profile: "source", region: "ap-east-1", sts_region: "us-east-1" },
+        { alias: "destination", profile: "destination", region: "ap-east-1", sts_region: "us-east-1" },
+      ]);
+      const wait = onlyBlock(json, "resource", "terraform_data").block;
+      const exec = (wait.provisioner as { "local-exec": { environment: Record<string, string> } }[])[0]["local-exec"];
+      expect(exec.environment.WAIT_REGION).toBe("us-east-1");
+    });
+
     it("signs the source provider in with the OIDC token, reading no profile, with sourceAuth web-identity", () => {
       const { json } = iamStack({
         sourceAuth: "web-identity",
@@ -265,9 +294,17 @@ describe("IamStack", () => {
       )![0];
       const { wait, exec } = waitOf(json);
       expect(wait.depends_on).toEqual([`aws_iam_role_policy_attachment.${attachments}`]);
+      const partition = onlyBlock(json, "data", DataAwsPartition.tfResourceType).id;
       expect(wait.triggers_replace).toEqual({
         roleArn: `\${aws_iam_role.${role}.arn}`,
         trustPolicy: `\${data.aws_iam_policy_document.${trust}.json}`,
+        permissions: JSON.stringify({
+          attached: {
+            AmazonEC2FullAccess: `arn:\${data.aws_partition.${partition}.partition}:iam::aws:policy/AmazonEC2FullAccess`,
+          },
+          leastPrivilege: "",
+          boundary: "",
+        }),
       });
       expect(exec.command).toBe(`node ${JSON.stringify(WAIT_UNTIL_ASSUMABLE_SCRIPT)}`);
       expect(exec.environment).toEqual({
@@ -313,6 +350,49 @@ describe("IamStack", () => {
         WAIT_WEB_IDENTITY_TOKEN_FILE: "/run/token",
         WAIT_HUB_ROLE_ARNS: '["arn:aws:iam::333333333333:role/hub"]',
       });
+    });
+
+    it("waits again when the role's permissions change, after the new policy version and attachments", () => {
+      // GIVEN least privilege, a further managed policy and a permissions boundary
+      const settings = {
+        permissions: "least-privilege",
+        managedPolicyArns: ["arn:aws:iam::222222222222:policy/extra"],
+        permissionsBoundaryArn: "arn:aws:iam::222222222222:policy/boundary",
+      };
+
+      // WHEN
+      const { json } = iamStack(settings);
+
+      // THEN the trigger digests the policy as applied (a new version re-runs the wait, after it
+      // is the default version) and every attached ARN; the wait runs after the attachments
+      const policy = onlyBlock(json, "resource", IamPolicy.tfResourceType).id;
+      const attachments = onlyBlock(json, "resource", IamRolePolicyAttachment.tfResourceType).id;
+      const { wait } = waitOf(json);
+      const triggers = wait.triggers_replace as Record<string, string>;
+      expect(Object.keys(triggers).sort()).toEqual(["permissions", "roleArn", "trustPolicy"]);
+      expect(JSON.parse(triggers.permissions)).toEqual({
+        attached: {
+          Ec2Deployer: `\${aws_iam_policy.${policy}.arn}`,
+          "arn:aws:iam::222222222222:policy/extra": "arn:aws:iam::222222222222:policy/extra",
+        },
+        leastPrivilege: `\${aws_iam_policy.${policy}.policy}`,
+        boundary: "arn:aws:iam::222222222222:policy/boundary",
+      });
+      expect(triggers.permissions).toContain(`aws_iam_policy.${policy}.policy`);
+      expect(triggers.permissions).toContain(`aws_iam_policy.${policy}.arn`);
+      expect(triggers.permissions).toContain("arn:aws:iam::222222222222:policy/extra");
+      expect(triggers.permissions).toContain("arn:aws:iam::222222222222:policy/boundary");
+      expect(wait.depends_on).toEqual([`aws_iam_policy.${policy}`, `aws_iam_role_policy_attachment.${attachments}`]);
+      // another attached policy is another digest
+      const other = waitOf(
+        iamStack({ ...settings, managedPolicyArns: ["arn:aws:iam::222222222222:policy/other"] }).json,
+      ).wait.triggers_replace as Record<string, string>;
+      expect(other.permissions).not.toBe(triggers.permissions);
+    });
+
+    it("digests the AWS managed policy's ARN with the default permissions", () => {
+      const triggers = waitOf(iamStack().json).wait.triggers_replace as Record<string, string>;
+      expect(triggers.permissions).toContain("policy/AmazonEC2FullAccess");
     });
 
     it("does not wait with roleReadyTimeoutSeconds 0", () => {

@@ -29,6 +29,7 @@ export function readDeployment(r: Reader, where: RunContext): DeploymentSettings
   const subnetId = r.given("subnetId");
   const securityGroupIds = r.get("securityGroupIds");
   const region = r.get("region");
+  const stsRegion = r.given("stsRegion");
   const sourceProfile = r.get("sourceProfile");
   const source = readSourceSignIn(r);
   const destinationProfile = r.get("destinationProfile");
@@ -51,6 +52,7 @@ export function readDeployment(r: Reader, where: RunContext): DeploymentSettings
   const trustAndSession = readTrustAndSession(r, trustedPrincipalArns, chainedFrom);
   return {
     region,
+    stsRegion,
     sourceProfile,
     ...source,
     destinationProfile,

@@ -83,6 +83,8 @@ export interface InstanceSettings {
 export interface DeploymentSettings {
   /** AWS region of both accounts' resources. */
   readonly region: SettingValue<"region">;
+  /** Region of the STS endpoint the providers and the readiness wait sign in at; none: `region`'s. */
+  readonly stsRegion?: SettingValue<"stsRegion">;
   /** Shared-credentials profile of the source account (with `sourceAuth` "profile"). */
   readonly sourceProfile: SettingValue<"sourceProfile">;
   /**

@@ -48,6 +48,11 @@ export interface AssumedRoleProviderProps {
   /** AWS region the provider acts in. */
   readonly region: string;
   /**
+   * Region of the STS endpoint the provider signs in and assumes the roles at (`sts_region`).
+   * @default - `region`'s endpoint
+   */
+  readonly stsRegion?: string;
+  /**
    * Shared-credentials profile whose principal assumes the role (the source account's).
    * Exactly one of `profile` and `webIdentity`.
    * @default - none: `webIdentity`
@@ -131,6 +136,7 @@ export class AssumedRoleProvider extends Construct {
     this.provider = new AwsProvider(this, "Provider", {
       alias: props.alias,
       region: props.region,
+      stsRegion: props.stsRegion,
       ...signInArguments(props, props.sessionName),
       allowedAccountIds: props.allowedAccountIds ? [...props.allowedAccountIds] : undefined,
       assumeRole: [

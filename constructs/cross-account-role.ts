@@ -17,8 +17,10 @@ export interface CrossAccountRoleProps {
   readonly provider: AwsProvider;
   /**
    * Provider of the source account; its caller identity is the account trusted by default.
+   * Needed only without `trustedPrincipalArns`.
+   * @default - none: `trustedPrincipalArns` must name the principals
    */
-  readonly sourceProvider: AwsProvider;
+  readonly sourceProvider?: AwsProvider;
   /** Name of the role: 1 to 64 characters of letters, digits and `_+=,.@-`. */
   readonly roleName: string;
   /**
@@ -108,6 +110,10 @@ export class CrossAccountRole extends Construct {
   public readonly sessionConditions: readonly DataAwsIamPolicyDocumentStatementCondition[];
   /** The one attachment resource, iterating over every managed policy. */
   public readonly policyAttachments?: IamRolePolicyAttachment;
+  /** Every managed policy attached to the role, ARN by stable key (AWS managed ones by name). */
+  public readonly attachedPolicyArns: Readonly<Record<string, string>>;
+  /** ARN of the policy that bounds the role's permissions, if any. */
+  public readonly permissionsBoundaryArn?: string;
 
   constructor(scope: Construct, id: string, props: CrossAccountRoleProps) {
     super(scope, id);
@@ -117,6 +123,11 @@ export class CrossAccountRole extends Construct {
     if (props.trustedPrincipalArns && props.trustedPrincipalArns.length > 0) {
       this.trustedPrincipalArns = [...props.trustedPrincipalArns];
     } else {
+      if (props.sourceProvider === undefined) {
+        throw new Error(
+          "give sourceProvider or trustedPrincipalArns: without principals the role trusts the source account, found through sourceProvider",
+        );
+      }
       const source = new DataAwsCallerIdentity(this, "SourceIdentity", { provider: props.sourceProvider });
       this.trustedPrincipalArns = [`arn:${partition.partition}:iam::${source.accountId}:root`];
     }
@@ -188,6 +199,8 @@ export class CrossAccountRole extends Construct {
       policies[name] = `arn:${partition.partition}:iam::aws:policy/${name}`;
     }
     Object.assign(policies, props.policyArns ?? {});
+    this.attachedPolicyArns = policies;
+    this.permissionsBoundaryArn = props.permissionsBoundaryArn;
     if (Object.keys(policies).length > 0) {
       // One resource with for_each keyed by a stable name: adding or removing a policy
       // never renumbers (and so never replaces) the other attachments.

@@ -82,15 +82,41 @@ function readSettings(env) {
 /** @typedef {ReturnType<typeof readSettings>} Settings */
 
 /**
- * The error's code if it is worth another try, else undefined.
+ * Network errors: the connection refused, reset or timed out, DNS failing or not answering. The
+ * network between the runner and STS, not the role: a proxy restarting or a DNS blip must not
+ * fail the apply, so they are retried until the timeout like a refusal.
+ */
+const NETWORK = new Set([
+  "ECONNREFUSED",
+  "ECONNRESET",
+  "ECONNABORTED",
+  "ETIMEDOUT",
+  "EPIPE",
+  "EHOSTUNREACH",
+  "ENETUNREACH",
+  "ENETDOWN",
+  "ENOTFOUND",
+  "EAI_AGAIN",
+  "TimeoutError",
+  "RequestTimeout",
+  "RequestTimeoutException",
+]);
+
+/**
+ * The error's code if it is worth another try, else undefined. An AWS service error has its code
+ * as its name; Node's system errors are named "Error" and carry the code in `code`, and the SDK
+ * may wrap one as the `cause` of its own error: all three are read.
  * @param {unknown} err
  */
 function retryableCode(err) {
-  const e = /** @type {{ name?: string, code?: string, $retryable?: unknown }} */ (err);
-  const code = e.name ?? e.code ?? "";
-  if (RETRYABLE.has(code) || e.$retryable) return code || "retryable error";
-  // Connection refused or reset, DNS: the network, not the role.
-  if (/^(?:ECONNREFUSED|ECONNRESET|ETIMEDOUT|EAI_AGAIN|TimeoutError)$/.test(code)) return code;
+  if (typeof err !== "object" || err === null) return undefined;
+  const e = /** @type {{ name?: unknown, code?: unknown, cause?: { code?: unknown }, $retryable?: unknown }} */ (err);
+  const codes = [e.name, e.code, e.cause?.code].filter(
+    /** @returns {c is string} */ (c) => typeof c === "string" && c !== "" && c !== "Error",
+  );
+  const known = codes.find((c) => RETRYABLE.has(c) || NETWORK.has(c));
+  if (known !== undefined) return known;
+  if (e.$retryable) return codes[0] ?? "retryable error";
   return undefined;
 }
 
@@ -182,7 +208,13 @@ async function main() {
       const code = retryableCode(err);
       const message = err instanceof Error ? err.message : String(err);
       if (code === undefined) {
-        throw new Error(`sts:AssumeRole of ${s.roleArn} with ${who} failed: ${message}`);
+        // STS in a region the account has not enabled refuses its credentials as if they were invalid.
+        const name = /** @type {{ name?: unknown }} */ (err).name;
+        const regionHint =
+          name === "InvalidClientTokenId" || name === "RegionDisabledException"
+            ? ` If ${s.region} is an opt-in region that the signing-in account has not enabled, set stsRegion to a region it has (such as us-east-1).`
+            : "";
+        throw new Error(`sts:AssumeRole of ${s.roleArn} with ${who} failed: ${message}.${regionHint}`);
       }
       successes = 0;
       if (code === "AccessDenied") refusals += 1;
@@ -203,7 +235,12 @@ async function main() {
   );
 }
 
-main().catch((err) => {
-  console.error(err instanceof Error ? err.message : String(err));
-  process.exit(1);
-});
+// Run by Terraform as a script; required by the unit tests for retryableCode.
+if (require.main === module) {
+  main().catch((err) => {
+    console.error(err instanceof Error ? err.message : String(err));
+    process.exit(1);
+  });
+}
+
+module.exports = { retryableCode };

@@ -40,6 +40,7 @@ export class Ec2Stack extends TerraformStack {
 
     this.assumedRole = new AssumedRoleProvider(this, "AssumedRoleProvider", {
       region: settings.region,
+      stsRegion: settings.stsRegion,
       ...sourceSignIn(this, settings, props.state),
       hubRoleArns: settings.hubRoleArns,
       roleArn: props.role.roleArn,

@@ -1,5 +1,5 @@
 import { Construct } from "constructs";
-import { TerraformOutput, TerraformStack } from "cdktf";
+import { ITerraformDependable, TerraformOutput, TerraformStack } from "cdktf";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { DeploymentSettings, StateSettings } from "../config";
 import { signInArguments } from "../constructs/assumed-role-provider";
@@ -25,8 +25,12 @@ export interface IamStackProps {
 export class IamStack extends TerraformStack {
   /** The cross-account role; pass it to the stacks that assume it. */
   public readonly role: CrossAccountRole;
-  /** The provider of the source account. */
-  public readonly sourceProvider: AwsProvider;
+  /**
+   * The provider of the source account: only when the role trusts the source account by its
+   * caller identity (no `trustedPrincipalArns`, no hub roles); otherwise nothing reads it, and a
+   * provider configured for nothing would still sign in at every plan.
+   */
+  public readonly sourceProvider?: AwsProvider;
   /** The provider of the destination account. */
   public readonly destinationProvider: AwsProvider;
   /** The wait until the source profile can assume the role (none with `roleReadyTimeoutSeconds` 0). */
@@ -38,16 +42,20 @@ export class IamStack extends TerraformStack {
     configureStateBackend(this, name, props.state);
 
     const signIn = sourceSignIn(this, settings, props.state);
-    this.sourceProvider = new AwsProvider(this, "SourceProvider", {
-      alias: "source",
-      ...signInArguments(signIn, `cdktf-${name}`),
-      region: settings.region,
-      allowedAccountIds: settings.sourceAccountId ? [settings.sourceAccountId] : undefined,
-    });
+    if (settings.role.trustedPrincipalArns.length === 0) {
+      this.sourceProvider = new AwsProvider(this, "SourceProvider", {
+        alias: "source",
+        ...signInArguments(signIn, `cdktf-${name}`),
+        region: settings.region,
+        stsRegion: settings.stsRegion,
+        allowedAccountIds: settings.sourceAccountId ? [settings.sourceAccountId] : undefined,
+      });
+    }
     this.destinationProvider = new AwsProvider(this, "DestinationProvider", {
       alias: "destination",
       ...signInArguments(destinationSignIn(this, settings, props.state), `cdktf-${name}`),
       region: settings.region,
+      stsRegion: settings.stsRegion,
       allowedAccountIds: settings.destinationAccountId ? [settings.destinationAccountId] : undefined,
     });
 
@@ -94,20 +102,34 @@ export class IamStack extends TerraformStack {
     });
 
     if (settings.roleReadyTimeoutSeconds > 0) {
+      const permissionsResources: ITerraformDependable[] = [
+        ...(leastPrivilege ? [leastPrivilege.resource] : []),
+        ...(this.role.policyAttachments ? [this.role.policyAttachments] : []),
+      ];
       // The session ec2-stack will open: same profile, external id, source identity and tags.
       this.roleReady = new RoleReadyWait(this, "RoleReady", {
         roleArn: this.role.roleArn,
         profile: signIn.profile,
         webIdentity: signIn.webIdentity,
         hubRoleArns: settings.hubRoleArns,
-        region: settings.region,
+        region: settings.stsRegion ?? settings.region,
         timeoutSeconds: settings.roleReadyTimeoutSeconds,
-        triggers: { trustPolicy: this.role.trustPolicy.json },
+        triggers: {
+          trustPolicy: this.role.trustPolicy.json,
+          // A new version of a policy propagates as slowly as a new trust, and the AWS provider does
+          // not retry UnauthorizedOperation: wait again when the permissions change. The policy as
+          // applied (not its document), so that the wait runs after the new version is the default.
+          permissions: JSON.stringify({
+            attached: this.role.attachedPolicyArns,
+            leastPrivilege: leastPrivilege?.resource.policy ?? "",
+            boundary: this.role.permissionsBoundaryArn ?? "",
+          }),
+        },
         externalId: role.externalId,
         sourceIdentity: role.sourceIdentity,
         sessionTags: role.sessionTags,
         // After the permissions too: the stack's apply, and so the next stack, then starts with both.
-        dependsOn: this.role.policyAttachments ? [this.role.policyAttachments] : undefined,
+        dependsOn: permissionsResources.length > 0 ? permissionsResources : undefined,
       });
     }
 

@@ -33,6 +33,7 @@ const BAD_VALUES: Record<
   { readonly value: string; readonly with?: Record<string, string>; readonly alone?: boolean }
 > = {
   region: { value: "mars-north-1a" },
+  stsRegion: { value: "us-mars-1b" },
   sourceProfile: { value: "source profile" },
   destinationProfile: { value: "-destination" },
   sourceAuth: { value: "oidc" },

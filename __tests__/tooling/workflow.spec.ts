@@ -8,7 +8,9 @@
  * Each check is a function that returns its problems; each is run on the real workflows, and on
  * a copy of the deploy workflow broken on purpose, to show that it can fail.
  */
+import { spawnSync } from "child_process";
 import * as fs from "fs";
+import * as os from "os";
 import * as path from "path";
 import { type ValidationError, validateWorkflow } from "@action-validator/core";
 import { parse } from "yaml";
@@ -452,6 +454,65 @@ function settingsProblems(workflow: Workflow): string[] {
   return problems;
 }
 
+// ---- the destination profiles' step, run ------------------------------------------------------
+
+/** The step of a job that writes the destination profiles into the AWS config file. */
+function profilesStep(workflow: Workflow, jobId: string): Step {
+  const step = workflow.jobs[jobId].steps!.find((s) => commands(s).includes("AWS_CONFIG_FILE="));
+  if (step === undefined) throw new Error(`jobs.${jobId} has no step that writes AWS_CONFIG_FILE`);
+  return step;
+}
+
+/** What the step wrote, or printed when it failed. */
+interface ProfilesRun {
+  readonly code: number | null;
+  readonly config: string;
+  readonly stderr: string;
+}
+
+/**
+ * Runs a job's profiles step as GitHub would (bash -eo pipefail, in the checkout, with
+ * RUNNER_TEMP and GITHUB_ENV), with `targets` as .github/deploy-targets.json.
+ */
+function runProfilesStep(
+  jobId: string,
+  targets: unknown,
+  variables: Readonly<Record<string, string>> = {},
+): ProfilesRun {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "workflow-profiles-"));
+  try {
+    fs.mkdirSync(path.join(dir, ".github"));
+    fs.writeFileSync(path.join(dir, TARGETS_FILE), JSON.stringify(targets));
+    const temp = path.join(dir, "temp");
+    fs.mkdirSync(temp);
+    const result = spawnSync(
+      "bash",
+      ["--noprofile", "--norc", "-eo", "pipefail", "-c", profilesStep(deployWorkflow(), jobId).run!],
+      {
+        cwd: dir,
+        encoding: "utf8",
+        env: {
+          PATH: process.env.PATH,
+          RUNNER_TEMP: temp,
+          GITHUB_ENV: path.join(dir, "github-env"),
+          WEB_IDENTITY_TOKEN_FILE: `${RUNNER_TEMP}/web-identity-token`,
+          SOURCE_ROLE_ARN: EXAMPLE_VARIABLES.SOURCE_ROLE_ARN,
+          DESTINATION_ADMIN_ROLE_NAME: EXAMPLE_VARIABLES.DESTINATION_ADMIN_ROLE_NAME,
+          ...variables,
+        },
+      },
+    );
+    const configFile = path.join(temp, "aws-config");
+    return {
+      code: result.status,
+      config: fs.existsSync(configFile) ? fs.readFileSync(configFile, "utf8") : "",
+      stderr: result.stderr,
+    };
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 // ---- the tests --------------------------------------------------------------------------------
 
 describe("the GitHub Actions workflows", () => {
@@ -661,6 +722,70 @@ describe("the GitHub Actions workflows", () => {
     expect(newProblems(matrixProblems, broken)).toEqual([
       `jobs.apply.strategy.matrix.target: must be ${TARGET_MATRIX}, from ${TARGETS_FILE}`,
     ]);
+  });
+
+  describe.each(["plan", "apply"])("the %s job's destination profiles", (jobId) => {
+    const staging = { name: "staging", destinationProfile: "staging", destinationAccountId: "222222222222" };
+
+    it("assume DESTINATION_ADMIN_ROLE_NAME in each target's account, from the pipeline's session", () => {
+      const run = runProfilesStep(jobId, [staging]);
+      expect(run).toEqual({
+        code: 0,
+        stderr: "",
+        config: [
+          "[profile pipeline]",
+          `role_arn = ${EXAMPLE_VARIABLES.SOURCE_ROLE_ARN}`,
+          `web_identity_token_file = ${RUNNER_TEMP}/web-identity-token`,
+          "[profile staging]",
+          `role_arn = arn:aws:iam::222222222222:role/${EXAMPLE_VARIABLES.DESTINATION_ADMIN_ROLE_NAME}`,
+          "source_profile = pipeline",
+          "",
+        ].join("\n"),
+      });
+    });
+
+    it("build the ARNs in the partition of SOURCE_ROLE_ARN: a role chain never leaves its partition", () => {
+      const run = runProfilesStep(jobId, [staging], {
+        SOURCE_ROLE_ARN: "arn:aws-us-gov:iam::111111111111:role/github-deployer",
+      });
+      expect(run.stderr).toBe("");
+      expect(run.config).toContain(
+        `role_arn = arn:aws-us-gov:iam::222222222222:role/${EXAMPLE_VARIABLES.DESTINATION_ADMIN_ROLE_NAME}\n`,
+      );
+      expect(run.config).not.toContain("arn:aws:");
+    });
+
+    it.each([
+      [
+        "without destinationProfile",
+        { name: "dev", destinationAccountId: "444444444444" },
+        "target dev: destinationProfile is not set in .github/deploy-targets.json",
+      ],
+      [
+        "without destinationAccountId",
+        { name: "dev", destinationProfile: "dev" },
+        "target dev: destinationAccountId null in .github/deploy-targets.json must be a 12-digit account id",
+      ],
+      [
+        "with a destinationAccountId that is no account id",
+        { name: "dev", destinationProfile: "dev", destinationAccountId: "4444" },
+        'target dev: destinationAccountId "4444" in .github/deploy-targets.json must be a 12-digit account id',
+      ],
+    ])("fail, naming the setting, for a target %s, and write no profile for it", (_, target, message) => {
+      const run = runProfilesStep(jobId, [staging, target]);
+      expect(run.code).not.toBe(0);
+      expect(run.stderr).toContain(message);
+      expect(run.config).not.toMatch(/\bnull\b/);
+    });
+
+    it("fail, naming the variable, without DESTINATION_ADMIN_ROLE_NAME or with a SOURCE_ROLE_ARN that is no role ARN", () => {
+      const noRole = runProfilesStep(jobId, [staging], { DESTINATION_ADMIN_ROLE_NAME: "" });
+      expect(noRole.code).not.toBe(0);
+      expect(noRole.stderr).toContain("DESTINATION_ADMIN_ROLE_NAME");
+      const badSource = runProfilesStep(jobId, [staging], { SOURCE_ROLE_ARN: "github-deployer" });
+      expect(badSource.code).not.toBe(0);
+      expect(badSource.stderr).toContain('SOURCE_ROLE_ARN "github-deployer" must be an IAM role ARN');
+    });
   });
 
   it("give every step that talks to AWS valid settings, signed in with web-identity and the state in S3, for every target", () => {

@@ -29,6 +29,14 @@ export const ACCOUNT_SETTINGS = group(
       .perTarget()
       .common()
       .about("Shared-credentials profile of the destination account: it creates the role."),
+    stsRegion: regionName("STS_REGION")
+      .defaultIs("`region`")
+      .perTarget()
+      .about(
+        "Region of the STS endpoint every provider and the [readiness wait](iam-propagation.md) sign in at " +
+          "(the providers' `sts_region`). STS in a region an account has not enabled refuses its credentials: " +
+          "with an opt-in `region` the source account has not enabled, set a region it has, such as `us-east-1`.",
+      ),
     sourceAuth: oneOf("SOURCE_AUTH", ["profile", "web-identity"])
       .default("profile")
       .about(
