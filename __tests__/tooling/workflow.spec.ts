@@ -16,6 +16,7 @@ import { type ValidationError, validateWorkflow } from "@action-validator/core";
 import { parse } from "yaml";
 import { ConfigError, loadConfig, SETTINGS } from "../../config";
 import { projectCli } from "../../scripts/lib/cdk-cli";
+import { commandExists } from "../../scripts/lib/process";
 
 const ROOT = path.join(__dirname, "..", "..");
 const WORKFLOWS_DIR = ".github/workflows";
@@ -479,6 +480,11 @@ function runProfilesStep(
   targets: unknown,
   variables: Readonly<Record<string, string>> = {},
 ): ProfilesRun {
+  if (!commandExists("jq")) {
+    throw new Error(
+      "the workflow's profile step runs jq, as GitHub's runners have it: install jq (e.g. apt-get install jq, brew install jq)",
+    );
+  }
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "workflow-profiles-"));
   try {
     fs.mkdirSync(path.join(dir, ".github"));
