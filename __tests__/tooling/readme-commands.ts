@@ -93,6 +93,7 @@ export const NOT_RUNNABLE: readonly { readonly command: string; readonly reason:
   },
   { command: "npm run test:unit -- -t CrossAccountRole", reason: RUNS_THE_TESTS },
   { command: "npm run test:terraform", reason: RUNS_THE_TESTS },
+  { command: "npx jest --ci __tests__/e2e/landing-zone.e2e.test.ts --selectProjects e2e", reason: RUNS_THE_TESTS },
   {
     command: "npm run mutate",
     reason:
