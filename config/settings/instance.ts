@@ -91,7 +91,7 @@ export const INSTANCE_SETTINGS = group(
       SUBNET_ID,
       'must be a subnet id such as "subnet-0123456789abcdef0" ("subnet-" and 8 or 17 lowercase hex digits)',
     )
-      .defaultIs("a default subnet in a zone that offers `instanceType`")
+      .defaultIs("a default subnet in a zone that offers `instanceType`, chosen at the first launch and kept")
       .perTarget()
       .about("Subnet of the instance."),
     securityGroupIds: list(
