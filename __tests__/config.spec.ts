@@ -783,6 +783,92 @@ describe("loadConfig", () => {
       expect(config.instance).toMatchObject({ amiSsmParameter: "/my/ami", amiOwners: ["amazon"] });
     });
 
+    it.each([
+      ["us-east-1", "099720109477"],
+      ["us-gov-west-1", "513442679011"],
+      ["cn-north-1", "837727238323"],
+    ])("looks for Canonical's images in region %s in Canonical's account of that partition, %s", (region, owner) => {
+      expect(configFrom({ region }).instance.amiOwners).toEqual([owner]);
+    });
+
+    it("keeps the given amiOwners in any partition", () => {
+      expect(configFrom({ region: "us-gov-west-1", amiOwners: ["self"] }).instance.amiOwners).toEqual(["self"]);
+    });
+
+    it("gives each target Canonical's account of the partition of its own region", () => {
+      const config = configFrom({
+        targets: [
+          { name: "gov", destinationProfile: "gov", region: "us-gov-east-1" },
+          { name: "com", destinationProfile: "com" },
+        ],
+      });
+      expect(config.targets.map((t) => t.instance.amiOwners)).toEqual([["513442679011"], ["099720109477"]]);
+    });
+
+    it("keeps the default owner in an isolated partition, where no account of Canonical's is known", () => {
+      expect(configFrom({ region: "us-iso-east-1" }).instance.amiOwners).toEqual([CANONICAL_ACCOUNT_ID]);
+    });
+
+    it.each([
+      "t4g.micro",
+      "m6gd.large",
+      "c7gn.xlarge",
+      "r8g.medium",
+      "x2gd.large",
+      "im4gn.large",
+      "is4gen.large",
+      "g5g.xlarge",
+      "a1.medium",
+    ])("looks up the arm64 build of the default image for the arm64 type %s", (instanceType) => {
+      expect(configFrom({ instanceType }).instance.amiNameFilter).toBe(
+        "ubuntu/images/hvm-ssd-gp3/ubuntu-noble-24.04-arm64-server-*",
+      );
+    });
+
+    it.each(["t3.micro", "m6i.large", "g4dn.xlarge", "mac2.metal", "m7i-flex.large", "u-12tb1.112xlarge"])(
+      "keeps the amd64 build of the default image for the x86 type %s",
+      (instanceType) => {
+        expect(configFrom({ instanceType }).instance.amiNameFilter).toBe(
+          "ubuntu/images/hvm-ssd-gp3/ubuntu-noble-24.04-amd64-server-*",
+        );
+      },
+    );
+
+    it("keeps a given name filter for an arm64 type when it does not name amd64 images", () => {
+      expect(
+        configFrom({ instanceType: "t4g.micro", amiNameFilter: "al2023-ami-*-arm64" }).instance.amiNameFilter,
+      ).toBe("al2023-ami-*-arm64");
+    });
+
+    it.each([
+      [
+        "an amd64 name filter",
+        { instanceType: "t4g.micro", amiNameFilter: "ubuntu/images/hvm-ssd-gp3/ubuntu-noble-24.04-amd64-server-*" },
+        'amiNameFilter (context "amiNameFilter") is "ubuntu/images/hvm-ssd-gp3/ubuntu-noble-24.04-amd64-server-*"; ' +
+          'it names x86 images (amd64), and instanceType "t4g.micro" is an arm64 (Graviton) type, which cannot run them: ' +
+          "set amiNameFilter to a pattern of arm64 images, or instanceType to an x86 type",
+      ],
+      [
+        "an x86_64 name filter",
+        { instanceType: "a1.large", amiNameFilter: "al2023-ami-*-x86_64" },
+        'amiNameFilter (context "amiNameFilter") is "al2023-ami-*-x86_64"; it names x86 images (x86_64), and ' +
+          'instanceType "a1.large" is an arm64 (Graviton) type, which cannot run them: ' +
+          "set amiNameFilter to a pattern of arm64 images, or instanceType to an x86 type",
+      ],
+      [
+        "an amd64 SSM parameter",
+        {
+          instanceType: "m7g.large",
+          amiSsmParameter: "/aws/service/canonical/ubuntu/server/24.04/stable/current/amd64/hvm/ebs-gp3/ami-id",
+        },
+        'amiSsmParameter (context "amiSsmParameter") is "/aws/service/canonical/ubuntu/server/24.04/stable/current/amd64/hvm/ebs-gp3/ami-id"; ' +
+          'it names x86 images (amd64), and instanceType "m7g.large" is an arm64 (Graviton) type, which cannot run them: ' +
+          "set amiSsmParameter to a parameter of arm64 images, or instanceType to an x86 type",
+      ],
+    ])("refuses %s with an arm64 type, naming instanceType", (_, context, message) => {
+      expect(() => configFrom(context)).toThrow(exactly(`Invalid setting: ${message}`));
+    });
+
     it("refuses more security groups than a network interface takes", () => {
       const ids = Array.from({ length: 17 }, (_, i) => `sg-${(0x10000000 + i).toString(16)}`);
       expect(() => configFrom({ securityGroupIds: ids })).toThrow(

@@ -287,6 +287,31 @@ describe("Ec2Stack", () => {
       );
     });
 
+    it("pins the region it launches in: a plan in another region fails, naming both, before the instance is touched", () => {
+      // WHEN
+      const { json } = ec2Stack({ region: "eu-west-1" });
+
+      // THEN
+      const pins = Object.entries(json.resource?.terraform_data ?? {});
+      const region = pins.find(([id]) => /RegionPin/.test(id))?.[1] as {
+        input: unknown;
+        lifecycle: { ignore_changes: string[]; postcondition: { condition: string; error_message: string }[] };
+      };
+      expect(region.input).toEqual({ region: "eu-west-1" });
+      expect(region.lifecycle.ignore_changes).toEqual(["input"]);
+      expect(region.lifecycle.postcondition[0].condition).toBe('${self.input.region == "eu-west-1"}');
+      expect(region.lifecycle.postcondition[0].error_message).toContain(
+        "and this run acts in eu-west-1 (the region setting, or AWS_REGION, which wins over it)",
+      );
+    });
+
+    it("pins the default subnet it launches in, and only without subnetId", () => {
+      const pinned = (context: Context): string[] =>
+        Object.keys(ec2Stack(context).json.resource?.terraform_data ?? {}).filter((id) => /SubnetPin/.test(id));
+      expect(pinned({})).toHaveLength(1);
+      expect(pinned({ subnetId: "subnet-0123456789abcdef0" })).toEqual([]);
+    });
+
     it("launches into the configured subnet with the configured security groups, without the default lookups", () => {
       const json = ec2Stack({
         subnetId: "subnet-0123456789abcdef0",

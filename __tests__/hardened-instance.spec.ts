@@ -1,7 +1,8 @@
-import { TerraformStack, Testing } from "cdktf";
+import { DataResource, TerraformStack, Testing } from "cdktf";
 import { DataAwsAmi } from "@cdktf/provider-aws/lib/data-aws-ami";
 import { DataAwsEc2InstanceTypeOfferings } from "@cdktf/provider-aws/lib/data-aws-ec2-instance-type-offerings";
 import { DataAwsSsmParameter } from "@cdktf/provider-aws/lib/data-aws-ssm-parameter";
+import { DataAwsSubnet } from "@cdktf/provider-aws/lib/data-aws-subnet";
 import { DataAwsSubnets } from "@cdktf/provider-aws/lib/data-aws-subnets";
 import { Instance } from "@cdktf/provider-aws/lib/instance";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
@@ -119,8 +120,115 @@ describe("HardenedInstance", () => {
         ],
       },
     });
-    expect(Testing.synth(stack)).toHaveResourceWithProperties(Instance, {
-      subnet_id: `\${element(sort(data.aws_subnets.${subnets.id}.ids), 0)}`,
+    // chosen once, at launch (the next test): the first by id, so that the choice is stable
+    const pin = onlyBlock(json, "resource", DataResource.tfResourceType).block as { input: { subnet_id: string } };
+    expect(pin.input.subnet_id).toBe(`\${element(sort(data.aws_subnets.${subnets.id}.ids), 0)}`);
+  });
+
+  it("pins the default subnet chosen at launch, so that a later plan never moves the instance to another one", () => {
+    // WHEN
+    const json = stackJson(instanceIn());
+
+    // THEN the choice is kept in the state: a changed choice (another type, new subnets) is ignored
+    const subnets = onlyBlock(json, "data", DataAwsSubnets.tfResourceType);
+    const pin = onlyBlock(json, "resource", DataResource.tfResourceType);
+    expect(pin.id).toMatch(/SubnetPin/);
+    expect(pin.block).toEqual({
+      input: { subnet_id: `\${element(sort(data.aws_subnets.${subnets.id}.ids), 0)}` },
+      lifecycle: { ignore_changes: ["input"] },
+    });
+    // and the instance runs in the pinned subnet, through its lookup
+    const pinned = onlyBlock(json, "data", DataAwsSubnet.tfResourceType);
+    expect(pinned.block).toMatchObject({ provider: "aws", id: `\${terraform_data.${pin.id}.input.subnet_id}` });
+    expect(Testing.synth(instanceIn())).toHaveResourceWithProperties(Instance, {
+      subnet_id: `\${data.aws_subnet.${pinned.id}.id}`,
+    });
+  });
+
+  it("fails the plan, naming the zone, the type and the settings, when the pinned subnet's zone does not offer the type", () => {
+    // WHEN
+    const json = stackJson(instanceIn());
+
+    // THEN
+    const offerings = onlyBlock(json, "data", DataAwsEc2InstanceTypeOfferings.tfResourceType);
+    const pinned = onlyBlock(json, "data", DataAwsSubnet.tfResourceType).block as {
+      lifecycle: { postcondition: { condition: string; error_message: string }[] };
+    };
+    expect(pinned.lifecycle.postcondition).toEqual([
+      {
+        condition: `\${contains(data.aws_ec2_instance_type_offerings.${offerings.id}.locations, self.availability_zone)}`,
+        error_message:
+          "The instance runs in subnet ${self.id} in availability zone ${self.availability_zone} (${self.availability_zone_id}), " +
+          "which does not offer the instance type t3.micro. The instance keeps the subnet it was launched in, so that a " +
+          "change of type stops, modifies and starts it instead of replacing it: set the instanceType setting to a type " +
+          "that zone offers, or set the subnetId setting to a subnet in a zone that offers t3.micro (which replaces the " +
+          "instance, and its disk).",
+      },
+    ]);
+  });
+
+  it("pins no subnet when given one", () => {
+    const json = stackJson(instanceIn({ subnetId: "subnet-0123456789abcdef0" }));
+    expect(blocksOf(json, "resource", DataResource.tfResourceType)).toEqual({});
+    expect(blocksOf(json, "data", DataAwsSubnet.tfResourceType)).toEqual({});
+  });
+
+  describe("region", () => {
+    it("pins the region of the launch, and refuses a plan in another region, naming both and the way to move", () => {
+      // WHEN
+      const json = stackJson(instanceIn({ subnetId: "subnet-0123456789abcdef0", pinRegion: "us-west-2" }));
+
+      // THEN the pin keeps the region of the launch, and fails the plan of a run in another one
+      const pin = onlyBlock(json, "resource", DataResource.tfResourceType);
+      expect(pin.id).toMatch(/RegionPin/);
+      expect(pin.block).toEqual({
+        input: { region: "us-west-2" },
+        lifecycle: {
+          ignore_changes: ["input"],
+          postcondition: [
+            {
+              condition: '${self.input.region == "us-west-2"}',
+              error_message:
+                "The instance was launched in region ${self.input.region}, and this run acts in us-west-2 (the region " +
+                "setting, or AWS_REGION, which wins over it). A stack never moves region silently: a launch in " +
+                "us-west-2 would leave the running instance behind in ${self.input.region}. To keep it, set the " +
+                "region setting (and AWS_REGION, if it is set) to ${self.input.region}. To move it on purpose, " +
+                "destroy the stack with the region it was launched in, then deploy with us-west-2.",
+            },
+          ],
+        },
+      });
+      // the instance itself is as without the pin
+      expect(onlyBlock(json, "resource", Instance.tfResourceType).block.lifecycle).toEqual({ ignore_changes: ["ami"] });
+    });
+
+    it("checks the region before it looks up the pinned subnet, which the other region does not have", () => {
+      // WHEN
+      const json = stackJson(instanceIn({ pinRegion: "us-west-2" }));
+
+      // THEN
+      const pin = Object.keys(blocksOf(json, "resource", DataResource.tfResourceType)).find((id) =>
+        /RegionPin/.test(id),
+      );
+      const pinned = onlyBlock(json, "data", DataAwsSubnet.tfResourceType).block as {
+        lifecycle: { precondition: { condition: string; error_message: string }[] };
+      };
+      expect(pinned.lifecycle.precondition).toEqual([
+        {
+          condition: `\${terraform_data.${pin}.input.region == "us-west-2"}`,
+          error_message: expect.stringMatching(
+            new RegExp(
+              `^The instance was launched in region \\$\\{terraform_data\\.${pin}\\.input\\.region\\}, and this run acts in us-west-2 `,
+            ),
+          ),
+        },
+      ]);
+    });
+
+    it("pins no region unless asked", () => {
+      const json = stackJson(instanceIn({ subnetId: "subnet-0123456789abcdef0" }));
+      expect(blocksOf(json, "resource", DataResource.tfResourceType)).toEqual({});
+      expect(onlyBlock(json, "resource", Instance.tfResourceType).block.lifecycle).toEqual({ ignore_changes: ["ami"] });
     });
   });
 

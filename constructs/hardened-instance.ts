@@ -1,8 +1,9 @@
 import { Construct } from "constructs";
-import { Fn, TerraformProvider, Token } from "cdktf";
+import { DataResource, Fn, TerraformProvider, Token } from "cdktf";
 import { DataAwsAmi } from "@cdktf/provider-aws/lib/data-aws-ami";
 import { DataAwsEc2InstanceTypeOfferings } from "@cdktf/provider-aws/lib/data-aws-ec2-instance-type-offerings";
 import { DataAwsSsmParameter } from "@cdktf/provider-aws/lib/data-aws-ssm-parameter";
+import { DataAwsSubnet } from "@cdktf/provider-aws/lib/data-aws-subnet";
 import { DataAwsSubnets } from "@cdktf/provider-aws/lib/data-aws-subnets";
 import { Instance } from "@cdktf/provider-aws/lib/instance";
 import { EC2_INSTANCE_TYPE } from "./shared/aws-names";
@@ -46,12 +47,20 @@ export interface HardenedInstanceProps {
    * @default - the message names neither
    */
   readonly placementContext?: { readonly region: string; readonly accountId: string };
+  /**
+   * The region the provider acts in, kept in the state at the first launch: a plan in any other
+   * region (e.g. another `AWS_REGION`) then fails, naming both, instead of launching a second
+   * instance there and leaving the first one running unmanaged.
+   * @default - the region is not checked
+   */
+  readonly pinRegion?: string;
   /** Value of the `Name` tag. */
   readonly name: string;
   /**
    * Subnet of the instance.
    * @default - the first (by id) default subnet of the region's default VPC in an availability
-   * zone that offers the instance type
+   * zone that offers the instance type, chosen at the first launch and kept in the state: a later
+   * plan fails, naming the zone and the type, when that zone does not offer the instance type
    */
   readonly subnetId?: string;
   /**
@@ -86,6 +95,10 @@ export class HardenedInstance extends Construct {
   public readonly offerings?: DataAwsEc2InstanceTypeOfferings;
   /** The subnet the instance runs in. */
   public readonly subnetId: string;
+  /** The region kept in the state at the first launch, with `pinRegion`. */
+  public readonly regionPin?: DataResource;
+  /** The default subnet kept in the state at the first launch, without `subnetId`. */
+  public readonly subnetPin?: DataResource;
 
   constructor(scope: Construct, id: string, props: HardenedInstanceProps) {
     super(scope, id);
@@ -118,11 +131,26 @@ export class HardenedInstance extends Construct {
       });
       this.amiId = this.ami.id;
     }
+    this.regionPin = props.pinRegion !== undefined ? pinRegion(this, props.pinRegion) : undefined;
+    const regionCheck =
+      this.regionPin && props.pinRegion !== undefined
+        ? regionCheckOf(
+            this.regionPin.getStringAttribute("input.region"),
+            `${this.regionPin.fqn}.input.region`,
+            props.pinRegion,
+          )
+        : undefined;
     if (props.subnetId !== undefined) {
       this.subnetId = props.subnetId;
     } else {
       this.offerings = offeringsOf(this, props);
-      this.subnetId = defaultSubnet(this, props, this.offerings);
+      // Chosen once: the choice depends on the type and on the subnets of the moment, and a
+      // changed subnet_id replaces the instance (and its disk) instead of stopping and resizing it.
+      this.subnetPin = new DataResource(this, "SubnetPin", {
+        input: { subnet_id: defaultSubnet(this, props, this.offerings) },
+        lifecycle: { ignoreChanges: ["input"] },
+      });
+      this.subnetId = pinnedSubnet(this, props, this.subnetPin, this.offerings, regionCheck).id;
     }
     // A lookup may find a newer image on any plan; `ami` forces replacement, so without this a
     // newly published image would replace the running instance on the next deploy.
@@ -149,6 +177,42 @@ export class HardenedInstance extends Construct {
       lifecycle: keepImage ? { ignoreChanges: ["ami"] } : undefined,
     });
   }
+}
+
+/**
+ * Keeps the region of the first launch in the state. The state's location does not name the
+ * region, so without it a run in another region finds no instance, plans a new one, and leaves
+ * the first one running. The check fails the whole plan, so nothing is launched, stopped or
+ * forgotten (only an apply writes the state); it is the pin's own postcondition, since the pin
+ * is the one object that is there whatever the settings.
+ */
+function pinRegion(scope: Construct, region: string): DataResource {
+  return new DataResource(scope, "RegionPin", {
+    input: { region },
+    lifecycle: {
+      ignoreChanges: ["input"],
+      postcondition: [regionCheckOf("${self.input.region}", "self.input.region", region)],
+    },
+  });
+}
+
+/** A condition of the plan, with the message when it fails. */
+interface RegionCheck {
+  readonly condition: string;
+  readonly errorMessage: string;
+}
+
+/** That the region the instance was launched in (`launched`, as an expression too) is `region`. */
+function regionCheckOf(launched: string, expression: string, region: string): RegionCheck {
+  return {
+    condition: `\${${expression} == "${region}"}`,
+    errorMessage:
+      `The instance was launched in region ${launched}, and this run acts in ${region} (the region setting, ` +
+      `or AWS_REGION, which wins over it). A stack never moves region silently: a launch in ${region} would ` +
+      `leave the running instance behind in ${launched}. To keep it, set the region setting (and AWS_REGION, ` +
+      `if it is set) to ${launched}. To move it on purpose, destroy the stack with the region it was launched ` +
+      `in, then deploy with ${region}.`,
+  };
 }
 
 /** " in account <id> region <name>", for the messages of the placement lookups. */
@@ -203,4 +267,36 @@ function defaultSubnet(
   });
   // Sorted, so that the choice is the same on every plan.
   return Fn.element(Fn.sort(defaults.ids), 0);
+}
+
+/**
+ * The pinned subnet, read back: its zone must offer the instance type, else the plan fails before
+ * anything is stopped. The region check comes first: another region does not have the subnet.
+ */
+function pinnedSubnet(
+  scope: Construct,
+  props: HardenedInstanceProps,
+  pin: DataResource,
+  offerings: DataAwsEc2InstanceTypeOfferings,
+  regionCheck: RegionCheck | undefined,
+): DataAwsSubnet {
+  const type = props.instanceType;
+  return new DataAwsSubnet(scope, "PinnedSubnet", {
+    provider: props.provider,
+    id: pin.getStringAttribute("input.subnet_id"),
+    lifecycle: {
+      precondition: regionCheck ? [regionCheck] : undefined,
+      postcondition: [
+        {
+          condition: `\${contains(${offerings.fqn}.locations, self.availability_zone)}`,
+          errorMessage:
+            "The instance runs in subnet ${self.id} in availability zone ${self.availability_zone} " +
+            `(\${self.availability_zone_id}), which does not offer the instance type ${type}. The instance keeps ` +
+            "the subnet it was launched in, so that a change of type stops, modifies and starts it instead of " +
+            "replacing it: set the instanceType setting to a type that zone offers, or set the subnetId setting " +
+            `to a subnet in a zone that offers ${type} (which replaces the instance, and its disk).`,
+        },
+      ],
+    },
+  });
 }

@@ -65,6 +65,8 @@ export class Ec2Stack extends TerraformStack {
       subnetId: settings.instance.subnetId,
       securityGroupIds: settings.instance.securityGroupIds,
       placementContext: { region: settings.region, accountId: identity.accountId },
+      // The state's location does not name the region: the region is kept in the state instead.
+      pinRegion: settings.region,
       name: settings.instance.name,
       associatePublicIpAddress: settings.instance.associatePublicIpAddress,
       rootVolumeSizeGib: settings.instance.rootVolumeSizeGib,

@@ -156,7 +156,8 @@ describe("failure drills: interruptions and races", () => {
 
     it("a second destroy of ec2-stack destroys nothing", async () => {
       const first = await stackScriptOk(cloud, ["destroy", "ec2-stack", "--auto-approve"]);
-      expect(first.output).toMatch(/Resources: 1 destroyed/);
+      // the instance, and the pins of its region and subnet
+      expect(first.output).toMatch(/Resources: 3 destroyed/);
       expect(await live()).toEqual([]);
 
       const second = await stackScriptOk(cloud, ["destroy", "ec2-stack", "--auto-approve"]);
@@ -201,7 +202,7 @@ describe("failure drills: interruptions and races", () => {
     it("npm run destroy destroys ec2-stack, then iam-stack; a second one destroys nothing", async () => {
       const first = await stackScriptOk(cloud, ["destroy", "all", "--auto-approve"]);
       expect(destroyedStacks(first.output)).toEqual([
-        ["ec2-stack", 1],
+        ["ec2-stack", 3],
         ["iam-stack", 3],
       ]);
       expect(await live()).toEqual([]);

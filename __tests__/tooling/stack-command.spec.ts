@@ -193,6 +193,28 @@ describe("managedResources", () => {
     expect(managedResources(state)).toEqual(["aws_instance.Instance_43E3DA95"]);
     expect(managedResources('{"version": 4}')).toEqual([]);
   });
+
+  it("leaves out what lives in the state only: the pins of the region and the subnet reach no account", () => {
+    const state = JSON.stringify({
+      resources: [
+        {
+          mode: "managed",
+          type: "aws_instance",
+          name: "Instance_43E3DA95",
+          provider: 'provider["registry.terraform.io/hashicorp/aws"]',
+          instances: [{}],
+        },
+        {
+          mode: "managed",
+          type: "terraform_data",
+          name: "Instance_RegionPin_8DB0B414",
+          provider: 'provider["terraform.io/builtin/terraform"]',
+          instances: [{}],
+        },
+      ],
+    });
+    expect(managedResources(state)).toEqual(["aws_instance.Instance_43E3DA95"]);
+  });
 });
 
 describe("refuseDestroyMessage", () => {

@@ -19,7 +19,9 @@ export const ACCOUNT_SETTINGS = group(
       .default("us-east-1")
       .perTarget()
       .common()
-      .about("AWS region of both accounts' resources."),
+      .about(
+        "AWS region of both accounts' resources. ec2-stack keeps the region of its launch: a deploy in another fails its plan.",
+      ),
     sourceProfile: profileName("SOURCE_PROFILE")
       .default("source")
       .common()

@@ -3,6 +3,7 @@ import {
   AMI_NAME_FILTER,
   AMI_OWNER,
   AMI_OWNER_ALIASES,
+  CANONICAL_ACCOUNT_BY_PARTITION,
   EC2_INSTANCE_TYPE,
   MAX_SECURITY_GROUPS_PER_INTERFACE,
   NON_EMPTY_TAG_VALUE,
@@ -14,8 +15,8 @@ import { flag, int, list, tags, text } from "../kinds";
 import { RESOURCE_TAG_RULES } from "../tag-rules";
 import { group } from "./group";
 
-/** Canonical's AWS account, owner of the official Ubuntu AMIs. */
-export const CANONICAL_ACCOUNT_ID = "099720109477";
+/** Canonical's AWS account in the `aws` partition, owner of the official Ubuntu AMIs. */
+export const CANONICAL_ACCOUNT_ID = CANONICAL_ACCOUNT_BY_PARTITION.aws;
 
 /** The instance ec2-stack launches with the role, and the tags of every resource. */
 export const INSTANCE_SETTINGS = group(
@@ -45,7 +46,10 @@ export const INSTANCE_SETTINGS = group(
       // An empty list would otherwise reach the instance construct and fail there, after validation.
       { atLeastOne: { noun: "owner" } },
     )
-      .default([CANONICAL_ACCOUNT_ID], "(Canonical)")
+      .default(
+        [CANONICAL_ACCOUNT_ID],
+        "(Canonical; in GovCloud regions `513442679011`, in China regions `837727238323`, Canonical's accounts there)",
+      )
       .perTarget()
       .about("Owners of the images the lookup considers; not with `amiId`."),
     amiNameFilter: text(
@@ -55,9 +59,15 @@ export const INSTANCE_SETTINGS = group(
     )
       // Canonical's current LTS server image on gp3, pinned to its release: the newest build of
       // 24.04 wins, never another release (Canonical publishes 24.04 and later only as hvm-ssd-gp3).
-      .default("ubuntu/images/hvm-ssd-gp3/ubuntu-noble-24.04-amd64-server-*")
+      .default(
+        "ubuntu/images/hvm-ssd-gp3/ubuntu-noble-24.04-amd64-server-*",
+        "(`arm64` instead of `amd64` for an arm64 `instanceType` such as `t4g.micro`)",
+      )
       .perTarget()
-      .about("Image name pattern; the newest match wins. Not with `amiId` or `amiSsmParameter`."),
+      .about(
+        "Image name pattern; the newest match wins. Not with `amiId` or `amiSsmParameter`; " +
+          "one that names amd64 or x86_64 images is refused with an arm64 `instanceType`.",
+      ),
     amiId: text(
       "AMI_ID",
       AMI_ID,
@@ -81,7 +91,7 @@ export const INSTANCE_SETTINGS = group(
       SUBNET_ID,
       'must be a subnet id such as "subnet-0123456789abcdef0" ("subnet-" and 8 or 17 lowercase hex digits)',
     )
-      .defaultIs("a default subnet in a zone that offers `instanceType`")
+      .defaultIs("a default subnet in a zone that offers `instanceType`, chosen at the first launch and kept")
       .perTarget()
       .about("Subnet of the instance."),
     securityGroupIds: list(

@@ -62,6 +62,41 @@ export const ORGANIZATION_ID = /^o-[a-z0-9]{10,32}$/;
 /** An EC2 instance type: family with generation, dot, size (`t2.micro`, `m7i-flex.large`). */
 export const EC2_INSTANCE_TYPE = /^[a-z][a-z0-9-]*\d[a-z0-9-]*\.[a-z0-9]+$/;
 
+/**
+ * The partition of a region, from its name as AWS assigns them: `cn-` regions are in `aws-cn`,
+ * `us-gov-` in `aws-us-gov`, the isolated ones (`us-iso-`, `us-isob-`, `eu-isoe-`, `us-isof-`) in
+ * `aws-iso`, `aws-iso-b`, `aws-iso-e`, `aws-iso-f`; every other region in `aws`.
+ */
+export function partitionOfRegion(region: string): string {
+  if (region.startsWith("cn-")) return "aws-cn";
+  if (/^[a-z]{2}-gov-/.test(region)) return "aws-us-gov";
+  const isolated = /^[a-z]{2}-iso([a-z]?)-/.exec(region);
+  if (isolated) return isolated[1] === "" ? "aws-iso" : `aws-iso-${isolated[1]}`;
+  return "aws";
+}
+
+/**
+ * Canonical's account that publishes the official Ubuntu images, by partition: an account id is
+ * valid in one partition only, so GovCloud and China have accounts of their own.
+ */
+export const CANONICAL_ACCOUNT_BY_PARTITION: Readonly<Record<string, string>> = {
+  aws: "099720109477",
+  "aws-us-gov": "513442679011",
+  "aws-cn": "837727238323",
+};
+
+/**
+ * Whether an EC2 instance type runs arm64 (AWS Graviton) images only: the A1 family, and every
+ * family whose attribute letters after the generation start with `g` (`t4g`, `m6gd`, `c7gn`,
+ * `im4gn`, `is4gen`, `g5g`), not `g4dn` (`dn`) or `mac2`.
+ */
+export function isArm64InstanceType(instanceType: string): boolean {
+  const match = /^([a-z]+)(\d+)([a-z-]*)\./.exec(instanceType);
+  if (!match) return false;
+  const [, family, generation, attributes] = match;
+  return (family === "a" && generation === "1") || attributes.startsWith("g");
+}
+
 /** Owner aliases EC2's image lookup accepts besides account ids. */
 export const AMI_OWNER_ALIASES: readonly string[] = ["amazon", "aws-marketplace", "self"];
 

@@ -181,13 +181,27 @@ export function refuseDestroyMessage(dependents: readonly DependentResources[]):
   ].join("\n");
 }
 
-/** Terraform addresses of the managed resources with instances in a state file's JSON. */
+/** The provider of `terraform_data`: its resources live in the state only and reach no account. */
+const BUILTIN_PROVIDER = "terraform.io/builtin/terraform";
+
+/**
+ * Terraform addresses of the managed resources with instances in a state file's JSON, apart
+ * from the built-in provider's (the pins of the region and subnet), which need no role.
+ */
 export function managedResources(stateJson: string): string[] {
   const state = JSON.parse(stateJson) as {
-    resources?: { mode?: string; type?: string; name?: string; module?: string; instances?: unknown[] }[];
+    resources?: {
+      mode?: string;
+      type?: string;
+      name?: string;
+      module?: string;
+      provider?: string;
+      instances?: unknown[];
+    }[];
   };
   return (state.resources ?? [])
     .filter((r) => r.mode === "managed" && (r.instances?.length ?? 0) > 0)
+    .filter((r) => !(r.provider ?? "").includes(BUILTIN_PROVIDER))
     .map((r) => `${r.module ? `${r.module}.` : ""}${r.type}.${r.name}`);
 }
 
