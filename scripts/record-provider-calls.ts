@@ -14,7 +14,7 @@ import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import * as prettier from "prettier";
-import { driftMetadataOptions, startEnforcedCloud } from "./lib/enforced-iam";
+import { driftMetadataOptions, keepDefaultSubnetsOffering, startEnforcedCloud } from "./lib/enforced-iam";
 import { checkPrerequisites } from "./lib/prerequisites";
 import {
   callLogEnv,
@@ -94,6 +94,8 @@ async function main(): Promise<void> {
     process.exit(1);
   }
   const cloud = await startEnforcedCloud("least-privilege");
+  // The run changes the instance type in place: launch where the new type is offered.
+  await keepDefaultSubnetsOffering(cloud, CHANGED_SETTINGS.INSTANCE_TYPE);
   try {
     const recorded = await record(cloud);
     const options = (await prettier.resolveConfig(RECORDED_CALLS_FILE)) ?? {};

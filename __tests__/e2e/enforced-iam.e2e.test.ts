@@ -21,7 +21,12 @@ import { MANAGED_BY, MANAGED_BY_KEY } from "../../constructs/shared/tags";
 import { AwsClients, destroyClients, emulatorClients } from "../../scripts/lib/aws-clients";
 import { describeInstance, describeRole, liveInstances } from "../../scripts/lib/checks";
 import { EMULATOR_DEFAULT_ACCOUNT } from "../../scripts/lib/accounts";
-import { driftMetadataOptions, SANDBOX_ROLE_ARN, startEnforcedCloud } from "../../scripts/lib/enforced-iam";
+import {
+  driftMetadataOptions,
+  keepDefaultSubnetsOffering,
+  SANDBOX_ROLE_ARN,
+  startEnforcedCloud,
+} from "../../scripts/lib/enforced-iam";
 import { DEFAULT_DESTINATION_ACCOUNT, LocalCloud } from "../../scripts/lib/local-cloud";
 import {
   callLogEnv,
@@ -100,6 +105,8 @@ describe("PERMISSIONS=least-privilege with IAM enforced", () => {
 
   beforeAll(async () => {
     cloud = await startEnforcedCloud("least-privilege");
+    // The instance changes type in place below: it must launch in a zone that offers both types.
+    await keepDefaultSubnetsOffering(cloud, CHANGED_SETTINGS.INSTANCE_TYPE);
   });
 
   afterAll(() => cleanUp(cloud));

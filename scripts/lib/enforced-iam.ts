@@ -3,7 +3,12 @@
  * may only assume the cross-account role, and the destination deployer may only manage IAM.
  * docs/emulator-iam.md says what the emulator evaluates.
  */
-import { ModifyInstanceMetadataOptionsCommand } from "@aws-sdk/client-ec2";
+import {
+  DeleteSubnetCommand,
+  DescribeInstanceTypeOfferingsCommand,
+  DescribeSubnetsCommand,
+  ModifyInstanceMetadataOptionsCommand,
+} from "@aws-sdk/client-ec2";
 import { DEFAULTS, Permissions } from "../../config";
 import { destroyClients } from "./aws-clients";
 import { DEFAULT_DESTINATION_ACCOUNT, LocalCloud } from "./local-cloud";
@@ -55,6 +60,34 @@ export async function driftMetadataOptions(cloud: LocalCloud, instanceId: string
     await clients.ec2.send(
       new ModifyInstanceMetadataOptionsCommand({ InstanceId: instanceId, HttpPutResponseHopLimit: hopLimit }),
     );
+  } finally {
+    destroyClients(clients);
+  }
+}
+
+/**
+ * Deletes the destination account's default subnets in the zones that do not offer
+ * `instanceType`, as the destination account's administrator. The instance keeps the default
+ * subnet it was launched in, and a later change to a type its zone does not offer is refused (as
+ * on AWS: us-east-1e offers t2.micro, not t3.micro); a run that changes the type must therefore
+ * launch where the new type is offered, or it fails about one time in six.
+ */
+export async function keepDefaultSubnetsOffering(cloud: LocalCloud, instanceType: string): Promise<string[]> {
+  const clients = cloud.adminClients(cloud.destinations[0].profile);
+  try {
+    const { InstanceTypeOfferings: offerings } = await clients.ec2.send(
+      new DescribeInstanceTypeOfferingsCommand({
+        LocationType: "availability-zone",
+        Filters: [{ Name: "instance-type", Values: [instanceType] }],
+      }),
+    );
+    const zones = new Set((offerings ?? []).map((o) => o.Location));
+    const { Subnets: subnets } = await clients.ec2.send(
+      new DescribeSubnetsCommand({ Filters: [{ Name: "default-for-az", Values: ["true"] }] }),
+    );
+    const elsewhere = (subnets ?? []).filter((subnet) => !zones.has(subnet.AvailabilityZone));
+    for (const { SubnetId } of elsewhere) await clients.ec2.send(new DeleteSubnetCommand({ SubnetId }));
+    return elsewhere.map((subnet) => subnet.AvailabilityZone!);
   } finally {
     destroyClients(clients);
   }
