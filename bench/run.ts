@@ -175,7 +175,7 @@ async function main(): Promise<void> {
   });
   try {
     const targets = await runParts(options, tmp);
-    console.log(`Written to ${path.relative(process.cwd(), RESULTS_DIR)}/.`);
+    if (options.parts !== "tiers") console.log(`Written to ${path.relative(process.cwd(), RESULTS_DIR)}/.`);
     for (const t of targets) console.log(`${t.pass ? "PASS" : "FAIL"} ${t.name}: ${t.detail}`);
   } finally {
     cleanUp();
