@@ -103,8 +103,9 @@ describe("two targets in two destination accounts, with the commands of docs/tar
 
     const { output } = await readme.runOk("npm run destroy -- --target team-a");
 
+    // ec2-stack's three: the instance and the pins of its region and subnet.
     expect(destroyedStacks(output)).toEqual([
-      ["ec2-stack-team-a", 1],
+      ["ec2-stack-team-a", 3],
       ["iam-stack-team-a", 3],
     ]);
     expect(await live(A.profile)).toEqual([]);
@@ -124,7 +125,7 @@ describe("two targets in two destination accounts, with the commands of docs/tar
       const firstIam = Math.min(...reported.flatMap(([s], i) => (s.startsWith("iam-") ? [i] : [])));
       expect(lastEc2).toBeLessThan(firstIam);
       expect(reported.filter(([, n]) => n !== 0)).toEqual([
-        ["ec2-stack-team-b", 1],
+        ["ec2-stack-team-b", 3],
         ["iam-stack-team-b", 3],
       ]);
       for (const t of TARGETS) {
