@@ -17,6 +17,7 @@ export { DEFAULTS, SETTINGS, TARGET_KEYS } from "./derived";
 export type { SettingEntry } from "./derived";
 export { ConfigError } from "./errors";
 export { loadConfig } from "./load";
+export { cloudStateWorkspace, localStateFile, s3StateKey } from "./state-backend";
 export type { ConfigSources } from "./reader";
 export type {
   AppConfig,

@@ -2,6 +2,21 @@ import * as path from "path";
 import { CloudBackend, LocalBackend, NamedCloudWorkspace, S3Backend, TerraformStack } from "cdktf";
 import { StateSettings } from "./types";
 
+/** The file that keeps a stack's state with the local backend: `<dir>/terraform.<stack>.tfstate`. */
+export function localStateFile(dir: string, stackName: string): string {
+  return path.join(dir, `terraform.${stackName}.tfstate`);
+}
+
+/** The S3 object key that keeps a stack's state with the s3 backend: `<prefix>/<stack>.tfstate`. */
+export function s3StateKey(keyPrefix: string, stackName: string): string {
+  return `${keyPrefix}/${stackName}.tfstate`;
+}
+
+/** The HCP Terraform workspace that keeps a stack's state with the cloud backend: `<prefix><stack>`. */
+export function cloudStateWorkspace(workspacePrefix: string, stackName: string): string {
+  return `${workspacePrefix}${stackName}`;
+}
+
 /**
  * Configures where a stack keeps its state: one state per stack, locally as
  * `<dir>/terraform.<stack>.tfstate`, in S3 as `<prefix>/<stack>.tfstate`, or in the HCP
@@ -15,7 +30,7 @@ export function configureStateBackend(stack: TerraformStack, stackName: string, 
     new CloudBackend(stack, {
       organization: state.cloudOrganization!,
       hostname: state.cloudHostname,
-      workspaces: new NamedCloudWorkspace(`${state.cloudWorkspacePrefix}${stackName}`),
+      workspaces: new NamedCloudWorkspace(cloudStateWorkspace(state.cloudWorkspacePrefix, stackName)),
     });
     return;
   }
@@ -23,7 +38,7 @@ export function configureStateBackend(stack: TerraformStack, stackName: string, 
     const web = state.webIdentity;
     new S3Backend(stack, {
       bucket: state.bucket!,
-      key: `${state.keyPrefix}/${stackName}.tfstate`,
+      key: s3StateKey(state.keyPrefix, stackName),
       region: state.region,
       // In a pipeline with OIDC, the backend signs in with the token as the providers do.
       profile: web ? undefined : state.profile,
@@ -42,5 +57,5 @@ export function configureStateBackend(stack: TerraformStack, stackName: string, 
     }
     return;
   }
-  new LocalBackend(stack, { path: path.join(state.dir, `terraform.${stackName}.tfstate`) });
+  new LocalBackend(stack, { path: localStateFile(state.dir, stackName) });
 }

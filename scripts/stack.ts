@@ -25,7 +25,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { GetObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import { fromTokenFile } from "@aws-sdk/credential-provider-web-identity";
-import { AppConfig, ConfigError } from "../config";
+import { AppConfig, ConfigError, cloudStateWorkspace, localStateFile, s3StateKey } from "../config";
 import { projectCli } from "./lib/cdk-cli";
 import { cliPrerequisite, sdkNodeNotice } from "./lib/node-support";
 import { stripTerminalCodes } from "./lib/process";
@@ -81,7 +81,7 @@ async function readCloudState(
   outDir: string | undefined,
 ): Promise<string | undefined> {
   const read = cloudStateRead(stack, outDir);
-  const workspace = `${config.state.cloudWorkspacePrefix}${stack}`;
+  const workspace = cloudStateWorkspace(config.state.cloudWorkspacePrefix, stack);
   const cwd = path.resolve(PROJECT_ROOT, read.cwd);
   if (!fs.existsSync(path.join(cwd, "cdk.tf.json"))) {
     const synth = await runCdktf(["synth", ...(outDir ? ["--output", outDir] : [])]);
@@ -107,7 +107,7 @@ async function readCloudState(
 async function readState(config: AppConfig, stack: string, outDir?: string): Promise<string | undefined> {
   const { state } = config;
   if (state.backend === "local") {
-    const file = path.join(state.dir, `terraform.${stack}.tfstate`);
+    const file = localStateFile(state.dir, stack);
     return fs.existsSync(file) ? fs.readFileSync(file, "utf8") : undefined;
   }
   if (state.backend === "cloud") return readCloudState(config, stack, outDir);
@@ -126,7 +126,7 @@ async function readState(config: AppConfig, stack: string, outDir?: string): Pro
       : { region: state.region, profile: state.profile },
   );
   try {
-    const key = `${state.keyPrefix}/${stack}.tfstate`;
+    const key = s3StateKey(state.keyPrefix, stack);
     const res = await s3.send(new GetObjectCommand({ Bucket: state.bucket!, Key: key }));
     return await res.Body!.transformToString();
   } catch (err) {

@@ -4,6 +4,7 @@
  */
 import * as fs from "fs";
 import * as path from "path";
+import { localStateFile as stateFileIn } from "../../config";
 import { LocalCloud, PROJECT_ROOT, SandboxRunOptions } from "../../scripts/lib/local-cloud";
 import { CommandResult, runCommand } from "../../scripts/lib/process";
 
@@ -79,7 +80,7 @@ export async function runBootstrapState(
 
 /** A stack's local state file. */
 export function localStateFile(cloud: LocalCloud, stack: string): string {
-  return path.join(cloud.stateDir, `terraform.${stack}.tfstate`);
+  return stateFileIn(cloud.stateDir, stack);
 }
 
 /** The minimal shape of a Terraform state that the drills read. */

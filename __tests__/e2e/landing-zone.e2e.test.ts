@@ -15,7 +15,6 @@ import {
   DeleteSubnetCommand,
   DeleteVpcCommand,
   DescribeImagesCommand,
-  DescribeInstancesCommand,
   DescribeInternetGatewaysCommand,
   DescribeSubnetsCommand,
   DescribeVpcsCommand,
@@ -26,10 +25,16 @@ import {
 import { DEFAULTS } from "../../config";
 import { MANAGED_BY } from "../../constructs/shared/tags";
 import { AwsClients } from "../../scripts/lib/aws-clients";
-import { describeInstance, describeRole, describeRootVolume, InstanceView } from "../../scripts/lib/checks";
+import {
+  describeInstance,
+  describeRole,
+  describeRootVolume,
+  InstanceView,
+  liveInstances,
+} from "../../scripts/lib/checks";
 import { CdktfError, DEFAULT_DESTINATION_ACCOUNT, LocalCloud } from "../../scripts/lib/local-cloud";
 import { instanceIdsInState, readLocalState } from "./drill-support";
-import { cleanUp, planExitCode, STEP_TIMEOUT_MS, withClients } from "./support";
+import { cleanUp, plainText, planExitCode, STEP_TIMEOUT_MS, withClients } from "./support";
 
 jest.setTimeout(STEP_TIMEOUT_MS);
 
@@ -124,25 +129,6 @@ async function lookupImages(c: AwsClients): Promise<Image[]> {
   return (images ?? []).sort((a, b) => Date.parse(b.CreationDate!) - Date.parse(a.CreationDate!));
 }
 
-/** Every instance of the clients' account that is not terminated, whoever made it. */
-async function instancesNotTerminated(c: AwsClients): Promise<string[]> {
-  const res = await c.ec2.send(
-    new DescribeInstancesCommand({
-      Filters: [{ Name: "instance-state-name", Values: ["pending", "running", "stopping", "stopped"] }],
-    }),
-  );
-  return (res.Reservations ?? []).flatMap((r) => (r.Instances ?? []).map((i) => i.InstanceId!));
-}
-
-/** What is left of a failed cdktf command's output once cdktf's and Terraform's framing is taken off. */
-function plainText(output: string): string {
-  return output
-    .split("\n")
-    .map((line) => line.replace(/^[\w-]+ {2}/, "").replace(/^\s*│\s?/, ""))
-    .join(" ")
-    .replace(/\s+/g, " ");
-}
-
 describe("ec2-stack in a landing-zone account: no default VPC, its own subnet and images", () => {
   let cloud: LocalCloud;
   /** The settings of ec2-stack's placement and image lookup, once the account has a network. */
@@ -204,7 +190,7 @@ describe("ec2-stack in a landing-zone account: no default VPC, its own subnet an
         `${DEFAULTS.instanceType}: the account has no default VPC (landing zones delete it), or its default subnets ` +
         "are elsewhere. Set the subnetId setting to a subnet of your VPC.",
     );
-    expect(await inDestination(cloud, instancesNotTerminated)).toEqual([]);
+    expect(await inDestination(cloud, liveInstances)).toEqual([]);
     const state = readLocalState(cloud, "ec2-stack");
     expect((state?.resources ?? []).filter((r) => r.mode === "managed")).toEqual([]);
     expect(cloud.deployed).toEqual(["iam-stack"]);
@@ -273,7 +259,7 @@ describe("ec2-stack in a landing-zone account: no default VPC, its own subnet an
     expect(replaced.instance.SecurityGroups?.map((g) => g.GroupId)).toEqual([network.securityGroupId]);
     const old = await inDestination(cloud, (c) => describeInstance(c, instance.instanceId));
     expect(old?.state ?? "terminated").toBe("terminated");
-    expect(await inDestination(cloud, instancesNotTerminated)).toEqual([replaced.instanceId]);
+    expect(await inDestination(cloud, liveInstances)).toEqual([replaced.instanceId]);
     expect(instanceIdsInState(readLocalState(cloud, "ec2-stack"))).toEqual([replaced.instanceId]);
     settings = replacing;
   });
@@ -282,7 +268,7 @@ describe("ec2-stack in a landing-zone account: no default VPC, its own subnet an
     await cloud.destroy(["ec2-stack"], { env: settings });
     await cloud.destroy(["iam-stack"], { ignoreDependents: true });
 
-    expect(await inDestination(cloud, instancesNotTerminated)).toEqual([]);
+    expect(await inDestination(cloud, liveInstances)).toEqual([]);
     expect(await inDestination(cloud, (c) => describeRole(c, DEFAULTS.roleName))).toBeUndefined();
     expect(cloud.deployed).toEqual([]);
   });

@@ -4,20 +4,13 @@
  * local two-account emulator, through the real cdktf CLI, Terraform and AWS provider; the
  * account is set up and checked through the AWS API with the destination profile.
  */
-import {
-  CreateSubnetCommand,
-  DeleteSubnetCommand,
-  DescribeInstancesCommand,
-  DescribeInstanceTypeOfferingsCommand,
-  DescribeSubnetsCommand,
-  Subnet,
-} from "@aws-sdk/client-ec2";
+import { CreateSubnetCommand, DeleteSubnetCommand, Subnet } from "@aws-sdk/client-ec2";
 import { DEFAULTS } from "../../config";
 import { AwsClients, destroyClients, emulatorClients } from "../../scripts/lib/aws-clients";
-import { describeInstance, InstanceView } from "../../scripts/lib/checks";
+import { defaultSubnets, describeInstance, InstanceView, liveInstances, zonesOffering } from "../../scripts/lib/checks";
 import { CdktfError, LocalCloud } from "../../scripts/lib/local-cloud";
 import { instanceIdsInState, readLocalState } from "./drill-support";
-import { cleanUp, planExitCode, STEP_TIMEOUT_MS, withClients } from "./support";
+import { cleanUp, plainText, planExitCode, STEP_TIMEOUT_MS, withClients } from "./support";
 
 jest.setTimeout(STEP_TIMEOUT_MS);
 
@@ -31,44 +24,6 @@ const NEW_TYPE = "t3.micro";
 /** Runs `fn` with SDK clients of the destination profile. */
 const inDestination = <T>(cloud: LocalCloud, fn: (c: AwsClients) => Promise<T>): Promise<T> =>
   withClients(cloud, "destination", fn);
-
-/** The default subnets of the clients' region, by zone. */
-async function defaultSubnets(c: AwsClients): Promise<Subnet[]> {
-  const { Subnets: subnets } = await c.ec2.send(
-    new DescribeSubnetsCommand({ Filters: [{ Name: "default-for-az", Values: ["true"] }] }),
-  );
-  return subnets ?? [];
-}
-
-/** The zones of the clients' region that offer an instance type. */
-async function zonesOffering(c: AwsClients, instanceType: string): Promise<string[]> {
-  const { InstanceTypeOfferings: offerings } = await c.ec2.send(
-    new DescribeInstanceTypeOfferingsCommand({
-      LocationType: "availability-zone",
-      Filters: [{ Name: "instance-type", Values: [instanceType] }],
-    }),
-  );
-  return (offerings ?? []).map((o) => o.Location!).sort();
-}
-
-/** Every instance of the clients' account and region that is not terminated. */
-async function instancesNotTerminated(c: AwsClients): Promise<string[]> {
-  const res = await c.ec2.send(
-    new DescribeInstancesCommand({
-      Filters: [{ Name: "instance-state-name", Values: ["pending", "running", "stopping", "stopped"] }],
-    }),
-  );
-  return (res.Reservations ?? []).flatMap((r) => (r.Instances ?? []).map((i) => i.InstanceId!));
-}
-
-/** What is left of a failed cdktf command's output once cdktf's and Terraform's framing is taken off. */
-function plainText(output: string): string {
-  return output
-    .split("\n")
-    .map((line) => line.replace(/^[\w-]+ {2}/, "").replace(/^\s*│\s?/, ""))
-    .join(" ")
-    .replace(/\s+/g, " ");
-}
 
 /** The failure of a deploy that must fail, as plain text. */
 async function failedDeploy(cloud: LocalCloud, env: Record<string, string>): Promise<string> {
@@ -163,7 +118,7 @@ describe("the instance stays where it was launched", () => {
     expect(after.state).toBe("running");
     expect(after.instance.InstanceType).toBe(LAUNCH_TYPE);
     expect(after.instance.SubnetId).toBe(subnet.SubnetId);
-    expect(await inDestination(cloud, instancesNotTerminated)).toEqual([launched.instanceId]);
+    expect(await inDestination(cloud, liveInstances)).toEqual([launched.instanceId]);
   });
 
   it(`with AWS_REGION=${OTHER_REGION}, a deploy fails naming both regions, and nothing moves`, async () => {
@@ -188,7 +143,7 @@ describe("the instance stays where it was launched", () => {
       key: cloud.credentials.key("destination"),
     });
     try {
-      expect(await instancesNotTerminated(elsewhere)).toEqual([]);
+      expect(await liveInstances(elsewhere)).toEqual([]);
     } finally {
       destroyClients(elsewhere);
     }

@@ -23,7 +23,7 @@ import {
   DeleteObjectCommand,
   PutBucketPolicyCommand,
 } from "@aws-sdk/client-s3";
-import { DEFAULTS } from "../../config";
+import { DEFAULTS, s3StateKey } from "../../config";
 import { describeInstance, describeRole, liveInstances } from "../../scripts/lib/checks";
 import { DEFAULT_DESTINATION_ACCOUNT, LocalCloud } from "../../scripts/lib/local-cloud";
 import { MANAGED_BY } from "../../constructs/shared/tags";
@@ -64,7 +64,7 @@ const DYNAMODB_SETTINGS = {
   STATE_KEY_PREFIX: "e2e/dynamodb",
 };
 
-const stateKey = (stack: string, prefix = PREFIX): string => `${prefix}/${stack}.tfstate`;
+const stateKey = (stack: string, prefix = PREFIX): string => s3StateKey(prefix, stack);
 
 /** A bucket whose policy requires SSE-KMS, under a prefix of its own. */
 const KMS_BUCKET = "acme-cdktf-assume-role-state-kms";

@@ -94,3 +94,12 @@ export async function cleanUp(
   if (errors.length > 0)
     throw new Error(`cleanup could not destroy everything:\n${errors.map((e) => e.message).join("\n")}`);
 }
+
+/** What is left of a failed cdktf command's output once cdktf's and Terraform's framing is taken off. */
+export function plainText(output: string): string {
+  return output
+    .split("\n")
+    .map((line) => line.replace(/^[\w-]+ {2}/, "").replace(/^\s*│\s?/, ""))
+    .join(" ")
+    .replace(/\s+/g, " ");
+}

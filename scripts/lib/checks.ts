@@ -1,4 +1,12 @@
-import { DescribeInstancesCommand, DescribeVolumesCommand, Instance, Volume } from "@aws-sdk/client-ec2";
+import {
+  DescribeInstancesCommand,
+  DescribeInstanceTypeOfferingsCommand,
+  DescribeSubnetsCommand,
+  DescribeVolumesCommand,
+  Instance,
+  Subnet,
+  Volume,
+} from "@aws-sdk/client-ec2";
 import { GetRoleCommand, ListAttachedRolePoliciesCommand } from "@aws-sdk/client-iam";
 import { AwsClients } from "./aws-clients";
 
@@ -38,17 +46,39 @@ export async function describeRootVolume(clients: AwsClients, view: InstanceView
   return res.Volumes?.[0];
 }
 
-/** Ids of the instances tagged `ManagedBy=<managedBy>` that are not terminated, in the clients' account. */
-export async function liveInstances(clients: AwsClients, managedBy: string): Promise<string[]> {
+/**
+ * Ids of the instances of the clients' account and region that are not terminated: those tagged
+ * `ManagedBy=<managedBy>`, or every one, whoever made it, when no tag is given.
+ */
+export async function liveInstances(clients: AwsClients, managedBy?: string): Promise<string[]> {
   const res = await clients.ec2.send(
     new DescribeInstancesCommand({
       Filters: [
-        { Name: "tag:ManagedBy", Values: [managedBy] },
+        ...(managedBy === undefined ? [] : [{ Name: "tag:ManagedBy", Values: [managedBy] }]),
         { Name: "instance-state-name", Values: ["pending", "running", "stopping", "stopped"] },
       ],
     }),
   );
   return (res.Reservations ?? []).flatMap((r) => (r.Instances ?? []).map((i) => i.InstanceId!));
+}
+
+/** The default subnets of the clients' account and region, one per zone. */
+export async function defaultSubnets(clients: AwsClients): Promise<Subnet[]> {
+  const { Subnets: subnets } = await clients.ec2.send(
+    new DescribeSubnetsCommand({ Filters: [{ Name: "default-for-az", Values: ["true"] }] }),
+  );
+  return subnets ?? [];
+}
+
+/** The zones of the clients' region that offer an instance type, sorted. */
+export async function zonesOffering(clients: AwsClients, instanceType: string): Promise<string[]> {
+  const { InstanceTypeOfferings: offerings } = await clients.ec2.send(
+    new DescribeInstanceTypeOfferingsCommand({
+      LocationType: "availability-zone",
+      Filters: [{ Name: "instance-type", Values: [instanceType] }],
+    }),
+  );
+  return (offerings ?? []).map((o) => o.Location!).sort();
 }
 
 /** What the AWS API says about a role. */

@@ -3,14 +3,10 @@
  * may only assume the cross-account role, and the destination deployer may only manage IAM.
  * docs/emulator-iam.md says what the emulator evaluates.
  */
-import {
-  DeleteSubnetCommand,
-  DescribeInstanceTypeOfferingsCommand,
-  DescribeSubnetsCommand,
-  ModifyInstanceMetadataOptionsCommand,
-} from "@aws-sdk/client-ec2";
+import { DeleteSubnetCommand, ModifyInstanceMetadataOptionsCommand } from "@aws-sdk/client-ec2";
 import { DEFAULTS, Permissions } from "../../config";
 import { destroyClients } from "./aws-clients";
+import { defaultSubnets, zonesOffering } from "./checks";
 import { DEFAULT_DESTINATION_ACCOUNT, LocalCloud } from "./local-cloud";
 
 /** ARN of the role iam-stack creates in the sandbox's destination account. */
@@ -75,17 +71,9 @@ export async function driftMetadataOptions(cloud: LocalCloud, instanceId: string
 export async function keepDefaultSubnetsOffering(cloud: LocalCloud, instanceType: string): Promise<string[]> {
   const clients = cloud.adminClients(cloud.destinations[0].profile);
   try {
-    const { InstanceTypeOfferings: offerings } = await clients.ec2.send(
-      new DescribeInstanceTypeOfferingsCommand({
-        LocationType: "availability-zone",
-        Filters: [{ Name: "instance-type", Values: [instanceType] }],
-      }),
-    );
-    const zones = new Set((offerings ?? []).map((o) => o.Location));
-    const { Subnets: subnets } = await clients.ec2.send(
-      new DescribeSubnetsCommand({ Filters: [{ Name: "default-for-az", Values: ["true"] }] }),
-    );
-    const elsewhere = (subnets ?? []).filter((subnet) => !zones.has(subnet.AvailabilityZone));
+    const zones = new Set(await zonesOffering(clients, instanceType));
+    const subnets = await defaultSubnets(clients);
+    const elsewhere = subnets.filter((subnet) => !zones.has(subnet.AvailabilityZone!));
     for (const { SubnetId } of elsewhere) await clients.ec2.send(new DeleteSubnetCommand({ SubnetId }));
     return elsewhere.map((subnet) => subnet.AvailabilityZone!);
   } finally {
