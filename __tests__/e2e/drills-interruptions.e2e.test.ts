@@ -8,7 +8,8 @@
  */
 import * as fs from "fs";
 import * as path from "path";
-import { liveInstances } from "../../scripts/lib/checks";
+import { DEFAULTS } from "../../config";
+import { describeInstance, describeRole, liveInstances } from "../../scripts/lib/checks";
 import { LocalCloud } from "../../scripts/lib/local-cloud";
 import { CommandResult } from "../../scripts/lib/process";
 import { MANAGED_BY } from "../../constructs/shared/tags";
@@ -33,6 +34,11 @@ describe("failure drills: interruptions and races", () => {
   let readme: ReadmeSession;
 
   const live = (): Promise<string[]> => withClients(cloud, "destination", (c) => liveInstances(c, MANAGED_BY));
+  /** The app's role as the destination account's API sees it, undefined once deleted. */
+  const role = () => withClients(cloud, "destination", (c) => describeRole(c, DEFAULTS.roleName));
+  /** The state of an instance as the destination account's API sees it. */
+  const instanceState = (id: string) =>
+    withClients(cloud, "destination", async (c) => (await describeInstance(c, id))?.state);
 
   /** The local backend's lock: Terraform writes this file next to the state while it holds the lock. */
   const lockInfoFile = (stack: string): string =>
@@ -146,23 +152,38 @@ describe("failure drills: interruptions and races", () => {
 
   describe("repeating a deploy and a destroy", () => {
     it("a second deploy of each stack changes nothing", async () => {
+      // GIVEN the instance and the role deployed
+      const instance = instanceIdsInState(readLocalState(cloud, "ec2-stack"));
+      expect(instance).toHaveLength(1);
+      const roleBefore = await role();
+      expect(roleBefore).toBeDefined();
+
       for (const stack of ["iam-stack", "ec2-stack"]) {
         const result = await stackScriptOk(cloud, ["deploy", stack, "--auto-approve"]);
         expect(result.output).toMatch(/No changes\.|0 added, 0 changed, 0 destroyed/);
         expect(await planExitCode(cloud, stack)).toBe(0);
       }
-      expect(await live()).toHaveLength(1);
+      // THEN the same instance runs, alone, and the same role is there
+      expect(await live()).toEqual(instance);
+      expect(await instanceState(instance[0])).toBe("running");
+      expect((await role())?.arn).toBe(roleBefore!.arn);
     });
 
     it("a second destroy of ec2-stack destroys nothing", async () => {
+      const [instance] = instanceIdsInState(readLocalState(cloud, "ec2-stack"));
       const first = await stackScriptOk(cloud, ["destroy", "ec2-stack", "--auto-approve"]);
       // the instance, and the pins of its region and subnet
       expect(first.output).toMatch(/Resources: 3 destroyed/);
+      // The emulator: that instance is terminated, no other runs, and iam-stack's role is untouched.
+      expect(await instanceState(instance)).toBe("terminated");
       expect(await live()).toEqual([]);
+      expect(await role()).toBeDefined();
 
       const second = await stackScriptOk(cloud, ["destroy", "ec2-stack", "--auto-approve"]);
       expect(second.output).toMatch(/Resources: 0 destroyed|No changes/);
       expect(instanceIdsInState(readLocalState(cloud, "ec2-stack"))).toEqual([]);
+      expect(await live()).toEqual([]);
+      expect(await role()).toBeDefined();
     });
   });
 
@@ -200,18 +221,32 @@ describe("failure drills: interruptions and races", () => {
 
   describe("destroying everything in order, twice", () => {
     it("npm run destroy destroys ec2-stack, then iam-stack; a second one destroys nothing", async () => {
+      // GIVEN the instance and the role deployed
+      const [instance] = instanceIdsInState(readLocalState(cloud, "ec2-stack"));
+      expect(await instanceState(instance)).toBe("running");
+      expect(await role()).toBeDefined();
+
       const first = await stackScriptOk(cloud, ["destroy", "all", "--auto-approve"]);
+      // The order, as the CLI reports it (the emulator keeps no time of deletion).
       expect(destroyedStacks(first.output)).toEqual([
         ["ec2-stack", 3],
         ["iam-stack", 3],
       ]);
+      // What was destroyed, as the emulator says: the instance is terminated, the role is gone,
+      // and both states are empty.
+      expect(await instanceState(instance)).toBe("terminated");
       expect(await live()).toEqual([]);
+      expect(await role()).toBeUndefined();
+      expect(readLocalState(cloud, "ec2-stack")?.resources).toEqual([]);
+      expect(readLocalState(cloud, "iam-stack")?.resources).toEqual([]);
 
       const second = await stackScriptOk(cloud, ["destroy", "all", "--auto-approve"]);
       expect(destroyedStacks(second.output)).toEqual([
         ["ec2-stack", 0],
         ["iam-stack", 0],
       ]);
+      expect(await live()).toEqual([]);
+      expect(await role()).toBeUndefined();
     });
   });
 

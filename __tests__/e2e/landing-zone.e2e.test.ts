@@ -19,6 +19,7 @@ import {
   DescribeSubnetsCommand,
   DescribeVpcsCommand,
   DetachInternetGatewayCommand,
+  ModifySubnetAttributeCommand,
   Image,
   RegisterImageCommand,
 } from "@aws-sdk/client-ec2";
@@ -74,12 +75,19 @@ async function deleteDefaultVpc(c: AwsClients): Promise<string> {
   return vpcId;
 }
 
-/** The account's own network: a VPC, a private subnet and a security group that allows HTTPS out only. */
+/**
+ * The account's own network: a VPC, a subnet and a security group that allows HTTPS out only.
+ * The subnet maps public IPs on launch (as a landing zone's public subnets do), so an instance
+ * gets none only when the app asks for none (`associatePublicIpAddress: false`).
+ */
 async function createNetwork(c: AwsClients): Promise<{ subnetId: string; securityGroupId: string; vpcId: string }> {
   const { Vpc: vpc } = await c.ec2.send(new CreateVpcCommand({ CidrBlock: "10.20.0.0/16" }));
   const vpcId = vpc!.VpcId!;
   const { Subnet: subnet } = await c.ec2.send(
     new CreateSubnetCommand({ VpcId: vpcId, CidrBlock: "10.20.1.0/24", AvailabilityZone: `${REGION}a` }),
+  );
+  await c.ec2.send(
+    new ModifySubnetAttributeCommand({ SubnetId: subnet!.SubnetId!, MapPublicIpOnLaunch: { Value: true } }),
   );
   const { GroupId: securityGroupId } = await c.ec2.send(
     new CreateSecurityGroupCommand({ VpcId: vpcId, GroupName: "workload", Description: "HTTPS out only" }),
@@ -199,6 +207,10 @@ describe("ec2-stack in a landing-zone account: no default VPC, its own subnet an
   it("deploys ec2-stack into the given subnet with exactly the given security group, from the account's own image", async () => {
     // GIVEN the account's own network and its first image
     network = await inDestination(cloud, createNetwork);
+    const { Subnets: subnets } = await inDestination(cloud, (c) =>
+      c.ec2.send(new DescribeSubnetsCommand({ SubnetIds: [network.subnetId] })),
+    );
+    expect(subnets?.[0].MapPublicIpOnLaunch).toBe(true);
     snapshotId = await inDestination(cloud, createSnapshot);
     images.push(await inDestination(cloud, (c) => registerImage(c, `${IMAGE_PREFIX}1`, snapshotId)));
     settings = {
@@ -220,7 +232,9 @@ describe("ec2-stack in a landing-zone account: no default VPC, its own subnet an
     expect(instance.instance.VpcId).toBe(network.vpcId);
     expect(instance.instance.SecurityGroups?.map((g) => g.GroupId)).toEqual([network.securityGroupId]);
     expect(instance.instance.MetadataOptions?.HttpTokens).toBe("required");
+    // The subnet maps public IPs: none here means the app asked for none.
     expect(instance.instance.PublicIpAddress).toBeUndefined();
+    expect(instance.instance.NetworkInterfaces?.[0].Association?.PublicIp).toBeUndefined();
     expect(instance.instance.Tags).toEqual(expect.arrayContaining([{ Key: "ManagedBy", Value: MANAGED_BY }]));
     const root = await inDestination(cloud, (c) => describeRootVolume(c, instance));
     expect(root).toMatchObject({ Encrypted: true, VolumeType: "gp3", Size: DEFAULTS.rootVolumeSizeGib });

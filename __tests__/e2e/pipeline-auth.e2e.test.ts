@@ -1,38 +1,37 @@
 /**
- * A CI pipeline's sign-in, end to end against the local emulator: an OIDC token instead of
- * stored keys (`SOURCE_AUTH=web-identity`), and hub and spoke across three accounts
- * (`HUB_ROLE_ARNS`): the token opens a session of `ci-deployer` in the source account, which
- * assumes `hub-deployer` in a tooling account, which assumes the destination role.
+ * A CI pipeline's sign-in, end to end against the local emulator, as the deploy workflow
+ * (.github/workflows/deploy.yml) sets it up: an OIDC token instead of stored keys
+ * (`SOURCE_AUTH=web-identity`), the AWS profiles written by the workflow's own step (`pipeline`,
+ * which exchanges the token for a session of SOURCE_ROLE_ARN, and the target's profile, which
+ * assumes DESTINATION_ADMIN_ROLE_NAME from it), a target of .github/deploy-targets.json, a
+ * fresh token before each step with the subject GitHub gives it (`environment:<target>` for
+ * applies, `pull_request` for plans), and hub and spoke across three accounts (`HUB_ROLE_ARNS`):
+ * the token opens a session of `ci-deployer` in the source account, which assumes
+ * `hub-deployer` in a tooling account, which assumes the destination role.
  *
- * One deploy/destroy cycle for both cases, plus one deploy: each cdktf run costs 10 to 30 s here.
  * iam-stack is deployed first with the token alone, no hub: that is the only configuration in
  * which iam-stack's source provider signs in (it reads the source account for the role's trust;
  * with a hub the role trusts the hub and Terraform never configures that provider). It is then
- * deployed again with the hub, and ec2-stack only with the hub: the tutorial's steps with the
- * token (iam-stack, ec2-stack without the destination profile, destroy both) and the hub case
- * (the role trusts only the hub, the instance lands in the destination account, the emulator
- * issued the chain) are asserted on the same runs. A second full cycle without a hub would add
- * an ec2-stack deploy and destroy that differ from these only in the roles the provider chains
- * through, which the session records below show. The source account is 111111111111, not the
- * emulator's default account, so that no request the emulator cannot place (an unknown key)
- * could pass for a source-account one.
+ * deployed again with the hub, and ec2-stack only with the hub. The source account is
+ * 111111111111, not the emulator's default account, so that no request the emulator cannot
+ * place (an unknown key) could pass for a source-account one.
+ *
+ * Every run reaches AWS through the fault proxy with no faults: it records each STS call (the
+ * action, the role, a hash of the web-identity token, the key id that signed it). With the
+ * emulator's record of which session each key id belongs to, that shows who signed each
+ * AssumeRole, step by step: the chain itself, not only that sessions were issued.
  *
  * What the emulator (moto 5.2.1) does and does not check, from its source:
  * - AssumeRoleWithWebIdentity reads neither the token nor the role's trust policy (it is
- *   AssumeRole under another name), and the role need not even exist. The token here is still a
- *   well-formed JWT with the claims GitHub Actions sends (iss, aud, sub, exp), and the roles'
- *   trust policies pin aud and sub as on AWS; the test checks that the claims meet them.
- * - The credentials of every assumed-role session belong to the account in the role's ARN; a
- *   request signed with them is placed in that account. The emulator records each session
- *   (role, session name, account) and marks a role as used when a request is signed with a
- *   session of it: both are read back to show the chain.
+ *   AssumeRole under another name), and the role need not even exist. The proxy's records show
+ *   that each step sent the token file's current contents; the token is a well-formed JWT with
+ *   the claims GitHub Actions sends (iss, aud, sub, exp), and the test checks its claims against
+ *   the trust policy the emulator holds (the IAM policy engine of __tests__/iam ignores the
+ *   OIDC provider's condition keys, so that check is the test's own StringEquals).
  * - It evaluates no trust policy, so it cannot show that the destination role refuses the
- *   source account directly: that is left to the IAM evaluation specs (__tests__/iam). It does not
- *   record which credentials signed an AssumeRole either: the chain is shown by the sessions'
- *   order and by each role of it having been used, with no key anywhere that could have
- *   signed instead.
+ *   source account directly: that is left to the IAM evaluation specs (__tests__/iam).
  */
-import { randomBytes } from "crypto";
+import { createHash, randomBytes } from "crypto";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
@@ -47,33 +46,49 @@ import { MANAGED_BY } from "../../constructs/shared/tags";
 import { createUserWithKey } from "../../scripts/lib/accounts";
 import { AccessKey, AwsClients, destroyClients } from "../../scripts/lib/aws-clients";
 import { describeInstance, describeRole, liveInstances, trustedPrincipals } from "../../scripts/lib/checks";
-import { DEFAULT_DESTINATION_ACCOUNT, LocalCloud } from "../../scripts/lib/local-cloud";
+import { StsCallRecord } from "../../scripts/lib/fault-proxy";
+import { LocalCloud } from "../../scripts/lib/local-cloud";
+import { CommandResult } from "../../scripts/lib/process";
+import { REPOSITORY_ROOT, runProfilesStep } from "../workflow-profiles";
 import { readLocalState, runStackScript } from "./drill-support";
 import { cleanUp, STEP_TIMEOUT_MS, synthesizedStacks, withClients } from "./support";
 
 jest.setTimeout(STEP_TIMEOUT_MS);
 
-const SOURCE = "111111111111";
-const DESTINATION = DEFAULT_DESTINATION_ACCOUNT;
-const TOOLING = "333333333333";
+/** The workflow's target list: the apply job's TARGETS, and what its profiles step reads. */
+const TARGETS_JSON = fs.readFileSync(path.join(REPOSITORY_ROOT, ".github/deploy-targets.json"), "utf8");
+/** The target this test applies, as a matrix job of the workflow does. */
+const TARGET = "staging";
+const TARGET_ENTRY = (
+  JSON.parse(TARGETS_JSON) as { name: string; destinationProfile: string; destinationAccountId: string }[]
+).find((t) => t.name === TARGET)!;
+const IAM_STACK = `iam-stack-${TARGET}`;
+const EC2_STACK = `ec2-stack-${TARGET}`;
 
-/** GitHub Actions' OIDC issuer, audience for AWS, and a subject pinned to one repository and branch. */
+const SOURCE = "111111111111";
+const DESTINATION = TARGET_ENTRY.destinationAccountId;
+/** Neither the emulator's default account nor another target's. */
+const TOOLING = "444444444444";
+
+/** GitHub Actions' OIDC issuer, audience for AWS, and the subjects of the workflow's jobs. */
 const ISSUER_HOST = "token.actions.githubusercontent.com";
 const AUDIENCE = "sts.amazonaws.com";
-const SUBJECT = "repo:acme/infra:ref:refs/heads/main";
+/** The apply job runs in the GitHub environment named after its target. */
+const APPLY_SUBJECT = `repo:acme/infra:environment:${TARGET}`;
+const PLAN_SUBJECT = "repo:acme/infra:pull_request";
 /** A certificate thumbprint as IAM wants one (40 hex digits); the emulator checks only its form. */
 const THUMBPRINT = "6938fd4d98bab03faadb97b34396831e3780aea1";
 
+/** The workflow's repository variables. */
+const DESTINATION_ADMIN_ROLE_NAME = "ci-destination-admin";
 const CI_DEPLOYER_ARN = `arn:aws:iam::${SOURCE}:role/ci-deployer`;
 const HUB_ARN = `arn:aws:iam::${TOOLING}:role/hub-deployer`;
-const DESTINATION_ADMIN_ARN = `arn:aws:iam::${DESTINATION}:role/ci-destination-admin`;
+const DESTINATION_ADMIN_ARN = `arn:aws:iam::${DESTINATION}:role/${DESTINATION_ADMIN_ROLE_NAME}`;
 const DESTINATION_ROLE_ARN = `arn:aws:iam::${DESTINATION}:role/${DEFAULTS.roleName}`;
 /** The roles ec2-stack's provider and iam-stack's wait go through, in order. */
 const CHAIN = [CI_DEPLOYER_ARN, HUB_ARN, DESTINATION_ROLE_ARN];
-/** Session name of the destination profile's web identity (iam-stack's destination provider). */
-const DESTINATION_PROFILE_SESSION = "ci-destination";
 
-/** The trust policy of a role that GitHub Actions runs of one repository and branch may assume. */
+/** The trust policy of a role that GitHub Actions runs of one repository's applies and plans may assume. */
 function githubActionsTrust(oidcProviderArn: string): string {
   return JSON.stringify({
     Version: "2012-10-17",
@@ -82,7 +97,9 @@ function githubActionsTrust(oidcProviderArn: string): string {
         Effect: "Allow",
         Principal: { Federated: oidcProviderArn },
         Action: "sts:AssumeRoleWithWebIdentity",
-        Condition: { StringEquals: { [`${ISSUER_HOST}:aud`]: AUDIENCE, [`${ISSUER_HOST}:sub`]: SUBJECT } },
+        Condition: {
+          StringEquals: { [`${ISSUER_HOST}:aud`]: AUDIENCE, [`${ISSUER_HOST}:sub`]: [APPLY_SUBJECT, PLAN_SUBJECT] },
+        },
       },
     ],
   });
@@ -90,14 +107,22 @@ function githubActionsTrust(oidcProviderArn: string): string {
 
 /**
  * A token of the shape GitHub Actions issues: a JWT (header.payload.signature, base64url) with
- * its claims. The signature is random bytes: the emulator verifies none.
+ * its claims, a new one each time (its `jti`). The signature is random bytes: the emulator verifies none.
  */
-function githubActionsToken(): string {
+function githubActionsToken(subject: string): string {
   const now = Math.floor(Date.now() / 1000);
   const part = (value: object): string => Buffer.from(JSON.stringify(value)).toString("base64url");
   return [
     part({ alg: "RS256", typ: "JWT", kid: "pipeline-auth-test" }),
-    part({ iss: `https://${ISSUER_HOST}`, aud: AUDIENCE, sub: SUBJECT, iat: now, nbf: now, exp: now + 3600 }),
+    part({
+      jti: randomBytes(16).toString("hex"),
+      iss: `https://${ISSUER_HOST}`,
+      aud: AUDIENCE,
+      sub: subject,
+      iat: now,
+      nbf: now,
+      exp: now + 300,
+    }),
     randomBytes(256).toString("base64url"),
   ].join(".");
 }
@@ -105,6 +130,24 @@ function githubActionsToken(): string {
 /** The claims of a JWT, decoded (not verified). */
 function claimsOf(token: string): Record<string, unknown> {
   return JSON.parse(Buffer.from(token.split(".")[1], "base64url").toString("utf8")) as Record<string, unknown>;
+}
+
+const sha256 = (text: string): string => createHash("sha256").update(text).digest("hex");
+
+/**
+ * Whether a token's claims meet the StringEquals conditions on `<issuer>:<claim>` of a trust
+ * policy's web-identity statement (a list of values: any of them).
+ */
+function claimsMeetTrust(claims: Record<string, unknown>, trustPolicy: unknown): boolean {
+  const statements = (trustPolicy as { Statement: { Action: string; Condition?: Record<string, unknown> }[] })
+    .Statement;
+  const statement = statements.find((st) => st.Action === "sts:AssumeRoleWithWebIdentity");
+  const conditions = (statement?.Condition?.StringEquals ?? {}) as Record<string, string | string[]>;
+  if (statement === undefined || Object.keys(conditions).length === 0) return false;
+  return Object.entries(conditions).every(([key, allowed]) => {
+    const claim = claims[key.slice(`${ISSUER_HOST}:`.length)];
+    return key.startsWith(`${ISSUER_HOST}:`) && ([] as string[]).concat(allowed).includes(String(claim));
+  });
 }
 
 /** Creates the OIDC provider of GitHub Actions in the clients' account and a role that trusts it. */
@@ -141,8 +184,8 @@ async function using<T>(clients: AwsClients, fn: (c: AwsClients) => Promise<T>):
 interface IssuedSession {
   readonly roleArn: string;
   readonly sessionName: string;
-  /** The account its credentials belong to. */
-  readonly accountId: string;
+  /** The access key id of its credentials (compared, never printed). */
+  readonly accessKeyId: string;
 }
 
 /** What the emulator issued. */
@@ -167,7 +210,11 @@ async function issuedByEmulator(cloud: LocalCloud): Promise<Issued> {
   const sessions = data.sts?.AssumedRole ?? [];
   const keys = data.iam?.AccessKey ?? [];
   return {
-    sessions: sessions.map((s) => ({ roleArn: s.role_arn, sessionName: s.session_name, accountId: s.account_id })),
+    sessions: sessions.map((s) => ({
+      roleArn: s.role_arn,
+      sessionName: s.session_name,
+      accessKeyId: s.access_key_id,
+    })),
     secrets: [
       ...keys.flatMap((k) => [k.access_key_id, k.secret_access_key]),
       ...sessions.map((s) => s.session_token),
@@ -175,8 +222,20 @@ async function issuedByEmulator(cloud: LocalCloud): Promise<Issued> {
   };
 }
 
-/** The account in an ARN. */
-const accountOf = (arn: string): string => arn.split(":")[4];
+/**
+ * Who made each call that opened a session, as `<role assumed> <- <signer>`: the signer is the
+ * role of the session whose key signed the call (from the emulator's sessions), `token` for an
+ * unsigned AssumeRoleWithWebIdentity, or `a key of no session` (a user's key, say).
+ */
+function links(calls: readonly StsCallRecord[], sessions: readonly IssuedSession[]): string[] {
+  const roleOfKey = new Map(sessions.map((s) => [s.accessKeyId, s.roleArn]));
+  return calls
+    .filter((c) => c.action === "AssumeRole" || c.action === "AssumeRoleWithWebIdentity")
+    .map((c) => {
+      const signer = c.accessKeyId === undefined ? "token" : (roleOfKey.get(c.accessKeyId) ?? "a key of no session");
+      return `${c.roleArn} <- ${signer}`;
+    });
+}
 
 /**
  * What keeps a list of sessions from being whole sign-ins through `chain`, in order: a session of a
@@ -220,45 +279,89 @@ function credentialsIn(files: Readonly<Record<string, string>>, secrets: readonl
   ]);
 }
 
-describe("a pipeline signs in with an OIDC token, no stored keys, directly and through a hub account", () => {
-  // The run's own files: the token, a credentials file without keys, and a config file whose
-  // only profile takes its credentials from the token too. The sandbox lives inside the same
-  // directory, and every one of its runs (also the clean-up's) gets these settings.
+/** Throws with the end of the output unless the command succeeded. */
+function expectOk(command: string, result: CommandResult): CommandResult {
+  if (result.code !== 0) {
+    throw new Error(
+      `${command} failed (exit ${result.code ?? result.signal}):\n${result.output.split("\n").slice(-40).join("\n")}`,
+    );
+  }
+  return result;
+}
+
+describe("a pipeline signs in as the deploy workflow sets it up: an OIDC token, its profiles, directly and through a hub", () => {
+  // The runner's temp directory: the token, a credentials file without keys, and the config file
+  // the workflow's step writes. The sandbox lives inside the same directory, and every one of its
+  // runs (also the clean-up's) gets these settings.
   let root: string;
+  let runnerTemp: string;
   let tokenFile: string;
   let credentialsFile: string;
   let configFile: string;
-  let destinationProfile: string;
-  const token = githubActionsToken();
   let cloud: LocalCloud;
   let toolingAdmin: AccessKey;
   let instanceId: string;
 
-  /**
-   * The environment of a cdktf run on top of the sandbox's: the hub, unless `hub` is false, and
-   * the emulator's STS endpoint. The sandbox points the runs at the emulator with
-   * AWS_ENDPOINT_URL only, which the AWS provider ignores for the STS call that resolves a
-   * profile's web_identity_token_file (it takes AWS_ENDPOINT_URL_STS there): that call would go
-   * to the real STS. Emulator plumbing, nothing of the app's configuration.
-   */
-  const runEnv = (hub = true): Record<string, string> => ({
-    ...(hub ? { HUB_ROLE_ARNS: HUB_ARN } : {}),
-    AWS_ENDPOINT_URL_STS: cloud.awsEndpoint,
-  });
+  /** The run environment on top of the sandbox's: the hub, unless `hub` is false. */
+  const runEnv = (hub = true): Record<string, string> => (hub ? { HUB_ROLE_ARNS: HUB_ARN } : {});
   /** The roles of the sessions of one name, in the order issued. */
   const rolesOf = (sessions: readonly IssuedSession[], name: string): string[] =>
     sessions.filter((s) => s.sessionName === name).map((s) => s.roleArn);
-  /** How many sessions the emulator had issued after the first deploy. */
-  let sessionsOfFirstDeploy = 0;
-  /** What the emulator had issued once both stacks were deployed. */
-  let issuedWhenDeployed: Issued | undefined;
   const tooling = <T>(fn: (c: AwsClients) => Promise<T>): Promise<T> => using(cloud.clientsWithKey(toolingAdmin), fn);
+  /** The STS calls the proxy has recorded so far. */
+  const stsCalls = (): readonly StsCallRecord[] => cloud.faults!.counters().stsCalls;
+
+  /** The workflow's "Fetch a fresh OIDC token" step: a new token in the file, written aside and moved in. */
+  const fetchToken = (subject: string): string => {
+    const token = githubActionsToken(subject);
+    fs.writeFileSync(`${tokenFile}.new`, token, { mode: 0o600 });
+    fs.renameSync(`${tokenFile}.new`, tokenFile);
+    return token;
+  };
+
+  /** What one step of the workflow did through STS. */
+  interface StepCalls {
+    readonly calls: readonly StsCallRecord[];
+    readonly result: CommandResult;
+  }
+
+  /**
+   * One step of the workflow: a fresh token with `subject`, then the wrapper's command (as the
+   * workflow's `npm run deploy:iam -- --target "$TARGET" --auto-approve`), and the STS calls it made.
+   */
+  const step = async (subject: string, args: readonly string[], hub = true): Promise<StepCalls & { token: string }> => {
+    const token = fetchToken(subject);
+    const before = stsCalls().length;
+    const result = expectOk(args.join(" "), await runStackScript(cloud, args, { env: runEnv(hub) }));
+    return { calls: stsCalls().slice(before), result, token };
+  };
+
+  /**
+   * Checks one step's STS calls: every call answered 200; every AssumeRoleWithWebIdentity sent
+   * the token the step fetched, to ci-deployer (the source provider's, the `pipeline` profile's
+   * and the wait's sign-in); each session opened by exactly the principals `expected` names;
+   * every signed call signed by a key of a session of the chain, never by a stored key.
+   */
+  const expectSignIns = async (done: StepCalls & { token: string }, expected: readonly string[]): Promise<void> => {
+    const { sessions } = await issuedByEmulator(cloud);
+    expect(done.calls.filter((c) => c.status !== 200)).toEqual([]);
+    const webIdentity = done.calls.filter((c) => c.action === "AssumeRoleWithWebIdentity");
+    expect(webIdentity.length).toBeGreaterThan(0);
+    for (const call of webIdentity) {
+      expect(call).toMatchObject({ roleArn: CI_DEPLOYER_ARN, webIdentityTokenSha256: sha256(done.token) });
+      expect(call.accessKeyId).toBeUndefined();
+    }
+    expect([...new Set(links(done.calls, sessions))].sort()).toEqual([...expected].sort());
+    const sessionKeys = new Set(sessions.map((s) => s.accessKeyId));
+    const signedByOther = done.calls.filter((c) => c.accessKeyId !== undefined && !sessionKeys.has(c.accessKeyId));
+    expect(signedByOther.map((c) => c.action)).toEqual([]);
+  };
+
   /** Every file the runs read or wrote, by a name for messages. */
   const filesOfTheRun = (): Record<string, string> => {
     const files: Record<string, string> = {
       "credentials file": fs.readFileSync(credentialsFile, "utf8"),
-      "config file": fs.readFileSync(configFile, "utf8"),
-      "config file with the destination profile": destinationProfile,
+      "config file the workflow wrote": fs.readFileSync(configFile, "utf8"),
       "token file": fs.readFileSync(tokenFile, "utf8"),
     };
     for (const [stack, json] of Object.entries(synthesizedStacks(cloud.outDir))) files[`${stack}/cdk.tf.json`] = json;
@@ -270,23 +373,35 @@ describe("a pipeline signs in with an OIDC token, no stored keys, directly and t
 
   beforeAll(async () => {
     root = fs.mkdtempSync(path.join(os.tmpdir(), "cdktf-pipeline-auth-"));
-    tokenFile = path.join(root, "github-actions-token");
+    runnerTemp = path.join(root, "runner-temp");
+    fs.mkdirSync(runnerTemp);
+    // The workflow's "Choose the token file" step.
+    tokenFile = path.join(runnerTemp, "web-identity-token");
     credentialsFile = path.join(root, "credentials");
-    configFile = path.join(root, "config");
-    destinationProfile = [
-      "[profile destination]",
-      `role_arn = ${DESTINATION_ADMIN_ARN}`,
-      `web_identity_token_file = ${tokenFile}`,
-      `role_session_name = ${DESTINATION_PROFILE_SESSION}`,
-      "",
-    ].join("\n");
-    fs.writeFileSync(tokenFile, token, { mode: 0o600 });
     fs.writeFileSync(credentialsFile, "", { mode: 0o600 });
-    fs.writeFileSync(configFile, destinationProfile, { mode: 0o600 });
+
+    // The workflow's "Write the destination profiles" step, from the workflow file, with its variables.
+    const profiles = runProfilesStep({
+      jobId: "apply",
+      cwd: REPOSITORY_ROOT,
+      runnerTemp,
+      env: {
+        SOURCE_ROLE_ARN: CI_DEPLOYER_ARN,
+        DESTINATION_ADMIN_ROLE_NAME,
+        WEB_IDENTITY_TOKEN_FILE: tokenFile,
+      },
+    });
+    if (profiles.code !== 0) throw new Error(`the workflow's profiles step failed: ${profiles.stderr}`);
+    configFile = profiles.githubEnv.AWS_CONFIG_FILE;
+
     cloud = await LocalCloud.start({
       tmpRoot: root,
       source: { profile: "source", accountId: SOURCE },
+      destinations: [{ profile: TARGET_ENTRY.destinationProfile, accountId: DESTINATION }],
+      // No faults: the proxy only records the STS calls.
+      faults: {},
       settings: {
+        TARGETS: TARGETS_JSON,
         SOURCE_AUTH: "web-identity",
         SOURCE_ROLE_ARN: CI_DEPLOYER_ARN,
         WEB_IDENTITY_TOKEN_FILE: tokenFile,
@@ -299,8 +414,24 @@ describe("a pipeline signs in with an OIDC token, no stored keys, directly and t
     // The pipeline's roles: one per account that the token signs in to, and the hub. (The
     // emulator enforces no policy here; the admin role's attachment says what it is for.)
     await withClients(cloud, "source", (c) => createGithubActionsRole(c, "ci-deployer"));
-    await withClients(cloud, "destination", (c) =>
-      createGithubActionsRole(c, "ci-destination-admin", ["arn:aws:iam::aws:policy/AdministratorAccess"]),
+    await withClients(cloud, TARGET_ENTRY.destinationProfile, (c) =>
+      c.iam.send(
+        new CreateRoleCommand({
+          RoleName: DESTINATION_ADMIN_ROLE_NAME,
+          AssumeRolePolicyDocument: JSON.stringify({
+            Version: "2012-10-17",
+            Statement: [{ Effect: "Allow", Principal: { AWS: CI_DEPLOYER_ARN }, Action: "sts:AssumeRole" }],
+          }),
+        }),
+      ),
+    );
+    await withClients(cloud, TARGET_ENTRY.destinationProfile, (c) =>
+      c.iam.send(
+        new AttachRolePolicyCommand({
+          RoleName: DESTINATION_ADMIN_ROLE_NAME,
+          PolicyArn: "arn:aws:iam::aws:policy/AdministratorAccess",
+        }),
+      ),
     );
     toolingAdmin = await createUserWithKey({
       endpoint: cloud.emulator.endpoint,
@@ -324,12 +455,9 @@ describe("a pipeline signs in with an OIDC token, no stored keys, directly and t
   afterAll(async () => {
     try {
       if (cloud) {
-        // What a failed test left deployed goes first, with the runs' environment (the clean-up's
-        // own runs lack the STS endpoint of the destination profile, see runEnv), the profile back.
-        fs.writeFileSync(configFile, destinationProfile, { mode: 0o600 });
-        for (const stack of cloud.deployed.reverse()) {
-          await cloud.destroy([stack], { env: runEnv(), ignoreDependents: true }).catch(() => undefined);
-        }
+        // What a failed test left deployed goes first, as the workflow's runs did.
+        fetchToken(APPLY_SUBJECT);
+        await runStackScript(cloud, ["destroy", "all", "--target", TARGET, "--auto-approve"], { env: runEnv() });
       }
       await cleanUp(cloud);
     } finally {
@@ -337,8 +465,23 @@ describe("a pipeline signs in with an OIDC token, no stored keys, directly and t
     }
   });
 
+  const destination = <T>(fn: (c: AwsClients) => Promise<T>): Promise<T> =>
+    withClients(cloud, TARGET_ENTRY.destinationProfile, fn);
+
+  it("the workflow's step wrote the profiles: the target's assumes the admin role from `pipeline`, which alone holds the token", () => {
+    const config = fs.readFileSync(configFile, "utf8");
+    expect(path.dirname(configFile)).toBe(runnerTemp);
+    expect(config).toContain(
+      `[profile ${TARGET_ENTRY.destinationProfile}]\nrole_arn = ${DESTINATION_ADMIN_ARN}\nsource_profile = pipeline\n`,
+    );
+    expect(config).toContain(
+      `[profile pipeline]\nrole_arn = ${CI_DEPLOYER_ARN}\nweb_identity_token_file = ${tokenFile}\n`,
+    );
+    expect(config.match(/web_identity_token_file/g)).toHaveLength(1);
+  });
+
   it("deploys iam-stack with the token alone: the role trusts the source account, read through the token", async () => {
-    // GIVEN no key anywhere the run looks, and a token whose claims meet the roles' trust
+    // GIVEN no key anywhere the run looks
     expect(fs.readFileSync(credentialsFile, "utf8")).toBe("");
     const env = cloud.env();
     expect(env.AWS_SHARED_CREDENTIALS_FILE).toBe(credentialsFile);
@@ -346,132 +489,132 @@ describe("a pipeline signs in with an OIDC token, no stored keys, directly and t
     expect(
       Object.keys(env).filter((name) => /^AWS_(?:ACCESS_KEY_ID|SECRET_ACCESS_KEY|SESSION_TOKEN|PROFILE)$/.test(name)),
     ).toEqual([]);
-    const ciDeployer = await withClients(cloud, "source", (c) =>
-      c.iam.send(new GetRoleCommand({ RoleName: "ci-deployer" })),
-    );
-    const condition = JSON.parse(decodeURIComponent(ciDeployer.Role!.AssumeRolePolicyDocument!)).Statement[0].Condition
-      .StringEquals as Record<string, string>;
-    expect(claimsOf(token)).toMatchObject({
-      iss: `https://${ISSUER_HOST}`,
-      aud: condition[`${ISSUER_HOST}:aud`],
-      sub: condition[`${ISSUER_HOST}:sub`],
-      exp: expect.any(Number),
-    });
 
-    // WHEN
-    const outputs = await cloud.deploy(["iam-stack"], { env: runEnv(false) });
+    // WHEN the workflow's apply step of iam-stack runs, after a fresh token (no hub yet)
+    const done = await step(APPLY_SUBJECT, ["deploy", "iam-stack", "--target", TARGET, "--auto-approve"], false);
 
-    // THEN the role is in the destination account and trusts the source account, whose id the
-    // source provider read with the token's session: nothing the run reads holds a key of
-    // 111111111111, and the emulator files unknown keys under 123456789012.
-    expect(outputs["iam-stack"].role_arn).toBe(DESTINATION_ROLE_ARN);
-    const role = await withClients(cloud, "destination", (c) => describeRole(c, DEFAULTS.roleName));
+    // THEN the role is in the destination account and trusts the source account
+    expect(readLocalState(cloud, IAM_STACK)?.outputs.role_arn.value).toBe(DESTINATION_ROLE_ARN);
+    const role = await destination((c) => describeRole(c, DEFAULTS.roleName));
     expect(role?.arn).toBe(DESTINATION_ROLE_ARN);
     expect(trustedPrincipals(role!)).toEqual([`arn:aws:iam::${SOURCE}:root`]);
     expect(role!.attachedPolicyArns).toEqual(["arn:aws:iam::aws:policy/AmazonEC2FullAccess"]);
-    // Each provider and the wait signed in with the token: the source provider as ci-deployer, the
-    // destination provider through the destination profile's role, the wait as ci-deployer, which
-    // then assumed the role (twice: it waits for two successes in a row).
+    // and each sign-in went as the workflow set it up: the token (the step's own) to ci-deployer
+    // for the source provider, the `pipeline` profile and the wait; the target's profile assumed
+    // the admin role with ci-deployer's session; the wait assumed the new role with it too.
+    await expectSignIns(done, [
+      `${CI_DEPLOYER_ARN} <- token`,
+      `${DESTINATION_ADMIN_ARN} <- ${CI_DEPLOYER_ARN}`,
+      `${DESTINATION_ROLE_ARN} <- ${CI_DEPLOYER_ARN}`,
+    ]);
+    // The wait succeeded twice in a row, each time with a whole sign-in.
     const { sessions } = await issuedByEmulator(cloud);
-    sessionsOfFirstDeploy = sessions.length;
-    expect(new Set(rolesOf(sessions, "cdktf-iam-stack"))).toEqual(new Set([CI_DEPLOYER_ARN]));
-    expect(new Set(rolesOf(sessions, DESTINATION_PROFILE_SESSION))).toEqual(new Set([DESTINATION_ADMIN_ARN]));
     expect(rolesOf(sessions, "cdktf-role-ready")).toEqual([
       CI_DEPLOYER_ARN,
       DESTINATION_ROLE_ARN,
       CI_DEPLOYER_ARN,
       DESTINATION_ROLE_ARN,
     ]);
+    // The token the step sent meets ci-deployer's trust as the emulator holds it (which the
+    // emulator itself does not check).
+    const ciDeployer = await withClients(cloud, "source", (c) =>
+      c.iam.send(new GetRoleCommand({ RoleName: "ci-deployer" })),
+    );
+    const trust = JSON.parse(decodeURIComponent(ciDeployer.Role!.AssumeRolePolicyDocument!)) as unknown;
+    expect(claimsOf(done.token)).toMatchObject({ iss: `https://${ISSUER_HOST}`, sub: APPLY_SUBJECT });
+    expect(claimsMeetTrust(claimsOf(done.token), trust)).toBe(true);
+    expect(claimsMeetTrust({ ...claimsOf(done.token), sub: "repo:acme/other:environment:staging" }, trust)).toBe(false);
   });
 
   it("deploys iam-stack again with the hub: the role trusts only the hub, and the wait goes through it", async () => {
-    await cloud.deploy(["iam-stack"], { env: runEnv() });
+    const done = await step(APPLY_SUBJECT, ["deploy", "iam-stack", "--target", TARGET, "--auto-approve"]);
 
-    const role = await withClients(cloud, "destination", (c) => describeRole(c, DEFAULTS.roleName));
+    const role = await destination((c) => describeRole(c, DEFAULTS.roleName));
     expect(trustedPrincipals(role!)).toEqual([HUB_ARN]);
     expect(JSON.stringify(role!.trustPolicy)).not.toContain(SOURCE);
-    // The changed trust made the wait run again, now through the hub, and succeed twice in a row.
-    const { sessions } = await issuedByEmulator(cloud);
-    const waitChain = rolesOf(sessions.slice(sessionsOfFirstDeploy), "cdktf-role-ready");
-    expect(waitChain.length).toBeGreaterThanOrEqual(2 * CHAIN.length);
-    expect(brokenChains(waitChain, CHAIN)).toEqual([]);
+    // The changed trust made the wait run again, now through the hub: the hub's session, not
+    // ci-deployer's, assumed the role; the target's profile still assumed the admin role.
+    await expectSignIns(done, [
+      `${CI_DEPLOYER_ARN} <- token`,
+      `${DESTINATION_ADMIN_ARN} <- ${CI_DEPLOYER_ARN}`,
+      `${HUB_ARN} <- ${CI_DEPLOYER_ARN}`,
+      `${DESTINATION_ROLE_ARN} <- ${HUB_ARN}`,
+    ]);
+    const roleReady = done.calls.filter((c) => c.roleSessionName === "cdktf-role-ready").map((c) => c.roleArn!);
+    expect(roleReady.length).toBeGreaterThanOrEqual(2 * CHAIN.length);
+    expect(brokenChains(roleReady, CHAIN)).toEqual([]);
   });
 
-  it("deploys ec2-stack with no profile at all, through the hub: the instance runs in the destination account", async () => {
-    // GIVEN the config file without its profile: only the token is left to sign in with
-    fs.writeFileSync(configFile, "", { mode: 0o600 });
-
-    // WHEN
-    const outputs = await cloud.deploy(["ec2-stack"], { env: runEnv() });
+  it("deploys ec2-stack as the workflow's apply does, through the hub: the instance runs in the destination account", async () => {
+    // WHEN the workflow's apply step of ec2-stack, after a fresh token
+    const done = await step(APPLY_SUBJECT, ["deploy", "ec2-stack", "--target", TARGET, "--auto-approve"]);
 
     // THEN the provider acted in the destination account (its caller identity, from STS)
-    instanceId = outputs["ec2-stack"].instance_id;
+    const outputs = readLocalState(cloud, EC2_STACK)!.outputs;
+    instanceId = outputs.instance_id.value as string;
     expect(instanceId).toMatch(/^i-[0-9a-f]+$/);
-    expect(outputs["ec2-stack"].account_id).toBe(DESTINATION);
+    expect(outputs.account_id.value).toBe(DESTINATION);
     // and EC2 in that account owns the instance, which neither the source nor the hub account sees
-    const seen = await withClients(cloud, "destination", (c) => describeInstance(c, instanceId));
+    const seen = await destination((c) => describeInstance(c, instanceId));
     expect(seen).toMatchObject({ ownerId: DESTINATION, state: "running" });
     expect(await withClients(cloud, "source", (c) => describeInstance(c, instanceId))).toBeUndefined();
     expect(await tooling((c) => describeInstance(c, instanceId))).toBeUndefined();
-  });
-
-  it("plans the deployed ec2-stack as the pipeline's pull requests do: npm run plan:ec2, no changes", async () => {
-    // WHEN: the workflow's plan step, `cdktf diff` through the wrapper, with the token alone
-    const plan = await runStackScript(cloud, ["diff", "ec2-stack"], { env: runEnv() });
-
-    // THEN
-    expect(plan.code).toBe(0);
-    expect(plan.output).toContain("No changes. Your infrastructure matches the configuration.");
-  });
-
-  it("the emulator issued the chain: token → ci-deployer → hub-deployer → destination role, each in its account", async () => {
-    // ec2-stack's provider signed in through the whole chain, in order, each time it was configured.
-    issuedWhenDeployed = await issuedByEmulator(cloud);
-    const { sessions } = issuedWhenDeployed;
-    const ec2Chain = rolesOf(sessions, "cdktf-ec2-stack");
+    // ec2-stack's provider signed in through the whole chain, each AssumeRole signed by the
+    // session before it, and never through the target's profile (no admin role).
+    await expectSignIns(done, [
+      `${CI_DEPLOYER_ARN} <- token`,
+      `${HUB_ARN} <- ${CI_DEPLOYER_ARN}`,
+      `${DESTINATION_ROLE_ARN} <- ${HUB_ARN}`,
+    ]);
+    const ec2Chain = done.calls.filter((c) => c.roleSessionName === `cdktf-${EC2_STACK}`).map((c) => c.roleArn!);
     expect(ec2Chain.length).toBeGreaterThanOrEqual(CHAIN.length);
     expect(brokenChains(ec2Chain, CHAIN)).toEqual([]);
-    // Every session's credentials belong to the account of its role.
-    for (const s of sessions) expect(s).toMatchObject({ accountId: accountOf(s.roleArn) });
+  });
 
-    // Each role of the chain signed requests (the next AssumeRole, or EC2's calls) in its account.
-    const lastUsed = async (clients: AwsClients, roleName: string): Promise<Date | undefined> =>
-      (await clients.iam.send(new GetRoleCommand({ RoleName: roleName }))).Role?.RoleLastUsed?.LastUsedDate;
-    expect(await withClients(cloud, "source", (c) => lastUsed(c, "ci-deployer"))).toBeInstanceOf(Date);
-    expect(await tooling((c) => lastUsed(c, "hub-deployer"))).toBeInstanceOf(Date);
-    expect(await withClients(cloud, "destination", (c) => lastUsed(c, DEFAULTS.roleName))).toBeInstanceOf(Date);
+  it("plans the deployed ec2-stack as the pipeline's pull requests do, with their token: no changes", async () => {
+    // WHEN: the workflow's plan step, `cdktf diff` through the wrapper, with a pull request's token
+    const done = await step(PLAN_SUBJECT, ["diff", "ec2-stack", "--target", TARGET]);
+
+    // THEN
+    expect(done.result.output).toContain("No changes. Your infrastructure matches the configuration.");
+    await expectSignIns(done, [
+      `${CI_DEPLOYER_ARN} <- token`,
+      `${HUB_ARN} <- ${CI_DEPLOYER_ARN}`,
+      `${DESTINATION_ROLE_ARN} <- ${HUB_ARN}`,
+    ]);
+    expect(claimsOf(done.token)).toMatchObject({ sub: PLAN_SUBJECT });
   });
 
   it("no file the runs used holds an access key id, a secret or a session token", async () => {
-    const { secrets } = issuedWhenDeployed ?? (await issuedByEmulator(cloud));
+    const { secrets } = await issuedByEmulator(cloud);
     // The emulator's records hold the keys of the sandbox's users too (compared, not printed).
-    const deployer = cloud.credentials.key("destination");
+    const deployer = cloud.credentials.key(TARGET_ENTRY.destinationProfile);
     expect(secrets.includes(deployer.accessKeyId) && secrets.includes(deployer.secretAccessKey)).toBe(true);
 
     expect(credentialsIn(filesOfTheRun(), secrets)).toEqual([]);
   });
 
-  it("destroys ec2-stack with the token alone, then iam-stack, leaving nothing in any account", async () => {
-    await cloud.destroy(["ec2-stack"], { env: runEnv() });
+  it("destroys ec2-stack, then iam-stack, each after a fresh token, leaving nothing in any account", async () => {
+    const ec2 = await step(APPLY_SUBJECT, ["destroy", "ec2-stack", "--target", TARGET, "--auto-approve"]);
+    expect((await destination((c) => describeInstance(c, instanceId)))?.state).toBe("terminated");
+    await expectSignIns(ec2, [
+      `${CI_DEPLOYER_ARN} <- token`,
+      `${HUB_ARN} <- ${CI_DEPLOYER_ARN}`,
+      `${DESTINATION_ROLE_ARN} <- ${HUB_ARN}`,
+    ]);
 
-    expect((await withClients(cloud, "destination", (c) => describeInstance(c, instanceId)))?.state).toBe("terminated");
+    const iam = await step(APPLY_SUBJECT, ["destroy", "iam-stack", "--target", TARGET, "--auto-approve"]);
+    await expectSignIns(iam, [`${CI_DEPLOYER_ARN} <- token`, `${DESTINATION_ADMIN_ARN} <- ${CI_DEPLOYER_ARN}`]);
 
-    // iam-stack's destination provider needs the destination profile back.
-    fs.writeFileSync(configFile, destinationProfile, { mode: 0o600 });
-    await cloud.destroy(["iam-stack"], { env: runEnv(), ignoreDependents: true });
-
-    expect(await withClients(cloud, "destination", (c) => describeRole(c, DEFAULTS.roleName))).toBeUndefined();
-    expect(await withClients(cloud, "destination", (c) => liveInstances(c, MANAGED_BY))).toEqual([]);
+    expect(await destination((c) => describeRole(c, DEFAULTS.roleName))).toBeUndefined();
+    expect(await destination((c) => liveInstances(c, MANAGED_BY))).toEqual([]);
     expect(await withClients(cloud, "source", (c) => liveInstances(c, MANAGED_BY))).toEqual([]);
     expect(await tooling((c) => liveInstances(c, MANAGED_BY))).toEqual([]);
-    for (const stack of ["iam-stack", "ec2-stack"]) {
+    for (const stack of [IAM_STACK, EC2_STACK]) {
       expect(readLocalState(cloud, stack)?.resources.filter((r) => r.mode === "managed")).toEqual([]);
     }
-    expect(cloud.deployed).toEqual([]);
-    // The destroys' logs and states too: still no credentials. (Against the keys issued until the
-    // deploys, which spares another model dump; the destroys' sessions' key ids, which any leak of
-    // theirs would come with, are caught by their shape.)
-    const { secrets } = issuedWhenDeployed ?? (await issuedByEmulator(cloud));
+    // The destroys' logs and states too: still no credentials.
+    const { secrets } = await issuedByEmulator(cloud);
     expect(credentialsIn(filesOfTheRun(), secrets)).toEqual([]);
   });
 });

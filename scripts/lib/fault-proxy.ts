@@ -10,9 +10,12 @@
  * Everything else is forwarded unchanged (method, path, every header including Host, body) and
  * the answer is streamed back, so SigV4 signatures stay valid and the emulator sees the request
  * the client made. The proxy tells services apart by the credential scope of the request's SigV4
- * `Authorization` header and actions by the `Action` of the query protocols (EC2, IAM, STS).
+ * `Authorization` header (STS's calls that take no signature, such as
+ * `AssumeRoleWithWebIdentity`, by their action) and actions by the `Action` of the query
+ * protocols (EC2, IAM, STS). It records every STS call it answers, faults or not, so that a test
+ * can check who assumed what.
  */
-import { randomUUID } from "crypto";
+import { createHash, randomUUID } from "crypto";
 import * as http from "http";
 import * as net from "net";
 import { gunzipSync } from "zlib";
@@ -65,9 +68,36 @@ export interface FaultProxyOptions extends FaultInjection {
   readonly upstream: string;
 }
 
+/** One STS call that passed through a {@link FaultProxy}: what was asked, by which key, and the answer's status. */
+export interface StsCallRecord {
+  /** The call's `Action`: `AssumeRole`, `AssumeRoleWithWebIdentity`, `GetCallerIdentity`, ... */
+  readonly action: string;
+  /** The `RoleArn` parameter. @default - the call had none */
+  readonly roleArn?: string;
+  /** The `RoleSessionName` parameter. @default - the call had none */
+  readonly roleSessionName?: string;
+  /**
+   * Hex SHA-256 of the `WebIdentityToken` parameter: enough to tell which token was used, without
+   * keeping a credential in the counters (which tests print).
+   * @default - the call had no token
+   */
+  readonly webIdentityTokenSha256?: string;
+  /**
+   * The access key id that signed the call (SigV4 `Credential=` of the `Authorization` header or
+   * `X-Amz-Credential` of a presigned URL); never the secret or a session token.
+   * @default - the call was not signed (`AssumeRoleWithWebIdentity`, `AssumeRoleWithSAML`)
+   */
+  readonly accessKeyId?: string;
+  /** HTTP status of the answer the client got: the upstream's, or that of an answer the proxy injected. */
+  readonly status: number;
+}
+
 /** What a {@link FaultProxy} did so far. */
 export interface FaultCounters {
-  /** Requests forwarded, by service (from the SigV4 credential scope) and action: `iam` → `CreateRole` → 1. */
+  /**
+   * Requests forwarded, by service (from the SigV4 credential scope; `sts` for STS's unsigned
+   * calls) and action: `iam` → `CreateRole` → 1.
+   */
   readonly forwarded: Readonly<Record<string, Readonly<Record<string, number>>>>;
   /** AccessDenied answers injected into `AssumeRole`, by role ARN. */
   readonly accessDenied: Readonly<Record<string, number>>;
@@ -75,12 +105,23 @@ export interface FaultCounters {
   readonly throttled: Readonly<Partial<Record<ThrottledService, number>>>;
   /** ARNs of the roles whose `CreateRole` succeeded through the proxy, in order. */
   readonly rolesCreated: readonly string[];
+  /**
+   * Every STS call the proxy answered, forwarded or refused, in the order of the answers (for
+   * calls made one after another, the order they were made). A call whose client went away
+   * before the answer is not in it.
+   */
+  readonly stsCalls: readonly StsCallRecord[];
 }
 
 /** Service name of requests without a SigV4 credential scope. */
 const UNSIGNED = "unsigned";
 /** Service name of the emulator's own API (`/moto-api/...`), which is never throttled. */
 const EMULATOR_API = "moto-api";
+/**
+ * STS's actions that take no SigV4 signature (the caller proves who it is with the token or
+ * assertion in the call): STS calls all the same, counted, throttled and recorded as such.
+ */
+const UNSIGNED_STS_ACTIONS: readonly string[] = ["AssumeRoleWithWebIdentity", "AssumeRoleWithSAML"];
 
 const IAM_NAMESPACE = "https://iam.amazonaws.com/doc/2010-05-08/";
 const STS_NAMESPACE = "https://sts.amazonaws.com/doc/2011-06-15/";
@@ -89,18 +130,27 @@ const STS_NAMESPACE = "https://sts.amazonaws.com/doc/2011-06-15/";
 interface InjectedAnswer {
   readonly status: number;
   readonly body: string;
+  /** Headers besides Content-Type and Content-Length. @default none */
+  readonly headers?: Readonly<Record<string, string>>;
 }
 
 function xmlEscape(text: string): string {
   return text.replace(/[<>&"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
-/** The error document of the AWS query protocol (IAM, STS). */
-function queryError(namespace: string, code: string, message: string): string {
-  return (
-    `<ErrorResponse xmlns="${namespace}"><Error><Type>Sender</Type><Code>${code}</Code>` +
-    `<Message>${xmlEscape(message)}</Message></Error><RequestId>${randomUUID()}</RequestId></ErrorResponse>`
-  );
+/**
+ * An error answer of the AWS query protocol (IAM, STS), with its request id in the body and, as
+ * AWS sends it, in `x-amzn-RequestId` (where the JavaScript SDK reads it).
+ */
+function queryError(status: number, namespace: string, code: string, message: string): InjectedAnswer {
+  const requestId = randomUUID();
+  return {
+    status,
+    headers: { "x-amzn-RequestId": requestId },
+    body:
+      `<ErrorResponse xmlns="${namespace}"><Error><Type>Sender</Type><Code>${code}</Code>` +
+      `<Message>${xmlEscape(message)}</Message></Error><RequestId>${requestId}</RequestId></ErrorResponse>`,
+  };
 }
 
 /**
@@ -115,14 +165,14 @@ const THROTTLING: Readonly<Record<ThrottledService, () => InjectedAnswer>> = {
       '<?xml version="1.0" encoding="UTF-8"?><Response><Errors><Error><Code>RequestLimitExceeded</Code>' +
       `<Message>Request limit exceeded.</Message></Error></Errors><RequestID>${randomUUID()}</RequestID></Response>`,
   }),
-  iam: () => ({ status: 400, body: queryError(IAM_NAMESPACE, "Throttling", "Rate exceeded") }),
-  sts: () => ({ status: 400, body: queryError(STS_NAMESPACE, "Throttling", "Rate exceeded") }),
+  iam: () => queryError(400, IAM_NAMESPACE, "Throttling", "Rate exceeded"),
+  sts: () => queryError(400, STS_NAMESPACE, "Throttling", "Rate exceeded"),
 };
 
 /** STS's answer to an AssumeRole of a role it does not know yet. */
 function accessDenied(callerArn: string, roleArn: string): InjectedAnswer {
   const message = `User: ${callerArn} is not authorized to perform: sts:AssumeRole on resource: ${roleArn}`;
-  return { status: 403, body: queryError(STS_NAMESPACE, "AccessDenied", message) };
+  return queryError(403, STS_NAMESPACE, "AccessDenied", message);
 }
 
 /** mulberry32: a small, fast PRNG with 32 bits of state; plenty for picking calls. */
@@ -142,6 +192,8 @@ interface Call {
   readonly service: string;
   readonly action: string;
   readonly params: URLSearchParams;
+  /** The access key id of the SigV4 signature; undefined when unsigned. */
+  readonly accessKeyId: string | undefined;
 }
 
 /** The service, action and parameters of a request (query protocol: form body or query string). */
@@ -153,14 +205,41 @@ function readCall(req: http.IncomingMessage, body: Buffer): Call {
     for (const [name, value] of new URLSearchParams(body.toString("utf8"))) params.append(name, value);
   }
   // Credential=AKID/20240101/us-east-1/sts/aws4_request, in the header or a presigned URL.
-  const credential = /Credential=[^/,\s]+\/\d{8}\/[^/]+\/([^/]+)\/aws4_request/.exec(req.headers.authorization ?? "");
-  const presigned = /^[^/]+\/\d{8}\/[^/]+\/([^/]+)\/aws4_request$/.exec(params.get("X-Amz-Credential") ?? "");
-  const service = url.pathname.startsWith("/moto-api/")
-    ? EMULATOR_API
-    : (credential?.[1] ?? presigned?.[1] ?? UNSIGNED);
+  const scope =
+    /Credential=([^/,\s]+)\/\d{8}\/[^/]+\/([^/]+)\/aws4_request/.exec(req.headers.authorization ?? "") ??
+    /^([^/]+)\/\d{8}\/[^/]+\/([^/]+)\/aws4_request$/.exec(params.get("X-Amz-Credential") ?? "");
   const target = req.headers["x-amz-target"];
   const action = params.get("Action") ?? (typeof target === "string" ? target.split(".").pop()! : req.method!);
-  return { service, action, params };
+  let service = scope?.[2] ?? (UNSIGNED_STS_ACTIONS.includes(action) ? "sts" : UNSIGNED);
+  if (url.pathname.startsWith("/moto-api/")) service = EMULATOR_API;
+  return { service, action, params, accessKeyId: scope?.[1] };
+}
+
+/** The record of an STS call, without any token or secret of it. */
+function stsCallRecord(call: Call, status: number): StsCallRecord {
+  const roleArn = call.params.get("RoleArn");
+  const roleSessionName = call.params.get("RoleSessionName");
+  const token = call.params.get("WebIdentityToken");
+  return {
+    action: call.action,
+    ...(roleArn !== null && { roleArn }),
+    ...(roleSessionName !== null && { roleSessionName }),
+    ...(token !== null && { webIdentityTokenSha256: createHash("sha256").update(token, "utf8").digest("hex") }),
+    ...(call.accessKeyId !== undefined && { accessKeyId: call.accessKeyId }),
+    status,
+  };
+}
+
+/** The body of an answer, decoded as its Content-Encoding says; undefined when it cannot be. */
+function decodedBody(body: Buffer, encoding: string | undefined): Buffer | undefined {
+  if (encoding === undefined || encoding === "identity") return body;
+  if (encoding !== "gzip") return undefined;
+  try {
+    return gunzipSync(body);
+  } catch {
+    // A broken answer is the client's to report; the proxy must not fall over on it.
+    return undefined;
+  }
 }
 
 function isThrottledService(service: string): service is ThrottledService {
@@ -200,6 +279,7 @@ export class FaultProxy {
   private readonly accessDenied: Record<string, number> = {};
   private readonly throttled: Record<string, number> = {};
   private readonly rolesCreated: string[] = [];
+  private readonly stsCalls: StsCallRecord[] = [];
   private stopped: Promise<void> | undefined;
 
   /** Starts a proxy on a free loopback port; resolves once it listens. */
@@ -254,6 +334,7 @@ export class FaultProxy {
       accessDenied: this.accessDenied,
       throttled: this.throttled,
       rolesCreated: this.rolesCreated,
+      stsCalls: this.stsCalls,
     });
   }
 
@@ -278,7 +359,7 @@ export class FaultProxy {
     const call = readCall(req, body);
     if (isThrottledService(call.service) && this.random() < this.throttleShare) {
       increment(this.throttled, call.service);
-      this.inject(res, THROTTLING[call.service]());
+      this.inject(call, res, THROTTLING[call.service]());
       return;
     }
     if (call.service === "sts" && call.action === "AssumeRole") {
@@ -286,17 +367,23 @@ export class FaultProxy {
       const createdAt = this.roleCreatedAt.get(roleArn);
       if (createdAt !== undefined && this.clock() - createdAt < this.propagationDelayMs) {
         increment(this.accessDenied, roleArn);
-        this.inject(res, accessDenied(this.callerArn, roleArn));
+        this.inject(call, res, accessDenied(this.callerArn, roleArn));
         return;
       }
     }
     increment((this.forwarded[call.service] ??= {}), call.action);
-    this.forward(req, body, res, call.service === "iam" && call.action === "CreateRole");
+    this.forward(call, req, body, res);
   }
 
-  private inject(res: http.ServerResponse, answer: InjectedAnswer): void {
+  /** Notes the status of the answer to `call`, just before the client can get any of it. */
+  private answering(call: Call, status: number): void {
+    if (call.service === "sts") this.stsCalls.push(stsCallRecord(call, status));
+  }
+
+  private inject(call: Call, res: http.ServerResponse, answer: InjectedAnswer): void {
     const body = Buffer.from(answer.body, "utf8");
-    res.writeHead(answer.status, { "Content-Type": "text/xml", "Content-Length": body.length });
+    this.answering(call, answer.status);
+    res.writeHead(answer.status, { ...answer.headers, "Content-Type": "text/xml", "Content-Length": body.length });
     res.end(body);
   }
 
@@ -304,7 +391,8 @@ export class FaultProxy {
    * Sends the request upstream as it came and streams the answer back. A CreateRole answer is
    * read whole first, so that the role counts as created before its creator can act on it.
    */
-  private forward(req: http.IncomingMessage, body: Buffer, res: http.ServerResponse, isCreateRole: boolean): void {
+  private forward(call: Call, req: http.IncomingMessage, body: Buffer, res: http.ServerResponse): void {
+    const isCreateRole = call.service === "iam" && call.action === "CreateRole";
     const upstreamReq = http.request(
       {
         protocol: this.upstreamUrl.protocol,
@@ -320,6 +408,7 @@ export class FaultProxy {
       (upstreamRes) => {
         const status = upstreamRes.statusCode ?? 502;
         if (!isCreateRole) {
+          this.answering(call, status);
           res.writeHead(status, upstreamRes.statusMessage, upstreamRes.rawHeaders);
           upstreamRes.pipe(res);
           return;
@@ -329,6 +418,7 @@ export class FaultProxy {
         upstreamRes.on("end", () => {
           const answer = Buffer.concat(chunks);
           if (status === 200) this.recordCreatedRole(answer, upstreamRes.headers["content-encoding"]);
+          this.answering(call, status);
           res.writeHead(status, upstreamRes.statusMessage, upstreamRes.rawHeaders);
           res.end(answer);
         });
@@ -340,6 +430,7 @@ export class FaultProxy {
         return;
       }
       const text = Buffer.from(`fault proxy: the upstream ${this.upstream} did not answer: ${err.message}\n`);
+      this.answering(call, 502);
       res.writeHead(502, { "Content-Type": "text/plain", "Content-Length": text.length });
       res.end(text);
     });
@@ -349,8 +440,9 @@ export class FaultProxy {
     upstreamReq.end(body);
   }
 
+  /** Notes the role of a successful CreateRole answer; an answer it cannot decode (not gzip, or broken) it leaves alone. */
   private recordCreatedRole(answer: Buffer, encoding: string | undefined): void {
-    const xml = (encoding === "gzip" ? gunzipSync(answer) : answer).toString("utf8");
+    const xml = decodedBody(answer, encoding)?.toString("utf8") ?? "";
     const arn = /<Arn>([^<]+)<\/Arn>/.exec(xml)?.[1];
     if (!arn) return;
     this.roleCreatedAt.set(arn, this.clock());
