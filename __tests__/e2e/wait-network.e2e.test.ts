@@ -8,6 +8,7 @@
  * standard environment (endpoint, shared credentials) pointing at the emulator's port.
  */
 import { spawn } from "child_process";
+import { randomBytes } from "crypto";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
@@ -15,6 +16,12 @@ import { CreateRoleCommand, IAMClient } from "@aws-sdk/client-iam";
 import { WAIT_UNTIL_ASSUMABLE_SCRIPT } from "../../constructs/role-ready-wait";
 import { Emulator, freePort, startEmulator } from "../../scripts/lib/emulator";
 import { STEP_TIMEOUT_MS } from "./support";
+
+/** Key material made up at run time: unknown keys, which the emulator files under its default account. */
+const madeUpKey = () => ({
+  accessKeyId: `AKIA${randomBytes(8).toString("hex").toUpperCase()}`,
+  secretAccessKey: randomBytes(20).toString("base64url"),
+});
 
 jest.setTimeout(STEP_TIMEOUT_MS);
 
@@ -49,9 +56,14 @@ describe("the readiness wait, with the endpoint down when it starts", () => {
     const port = await freePort();
     const endpoint = `http://127.0.0.1:${port}`;
     const credentials = path.join(dir, "credentials");
-    fs.writeFileSync(credentials, "[source]\naws_access_key_id = AKIAFAKESOURCE\naws_secret_access_key = fake\n", {
-      mode: 0o600,
-    });
+    const source = madeUpKey();
+    fs.writeFileSync(
+      credentials,
+      `[source]\naws_access_key_id = ${source.accessKeyId}\naws_secret_access_key = ${source.secretAccessKey}\n`,
+      {
+        mode: 0o600,
+      },
+    );
     const env: NodeJS.ProcessEnv = {
       PATH: process.env.PATH,
       HOME: dir,
@@ -84,7 +96,7 @@ describe("the readiness wait, with the endpoint down when it starts", () => {
       const iam = new IAMClient({
         endpoint,
         region: "us-east-1",
-        credentials: { accessKeyId: "AKIAFAKEADMIN", secretAccessKey: "fake" },
+        credentials: madeUpKey(),
       });
       try {
         await iam.send(

@@ -14,12 +14,23 @@ import {
 // The SDK's own classification, which its retry strategy uses to pick the throttling backoff.
 import { isThrottlingError } from "@smithy/core/retry";
 import type { SdkError } from "@smithy/types";
-import { createHash } from "crypto";
+import { createHash, randomBytes } from "crypto";
 import * as http from "http";
 import * as net from "net";
 import { gzipSync } from "zlib";
 import { FaultCounters, FaultProxy, FaultProxyOptions } from "../../scripts/lib/fault-proxy";
 import { DESTINATION_ACCOUNT, exactly, SOURCE_ACCOUNT } from "../helpers";
+
+/** A key id of the given kind (AKIA: a user's, ASIA: a session's), made up at run time. */
+const madeUpKeyId = (prefix: "AKIA" | "ASIA"): string => `${prefix}${randomBytes(8).toString("hex").toUpperCase()}`;
+/** A made-up secret, session token or the like: no key material is written in this file. */
+const madeUpSecret = (): string => randomBytes(20).toString("base64url");
+/** The key id that signs the spec's hand-made requests. */
+const SIGNING_KEY_ID = madeUpKeyId("AKIA");
+/** What the stub upstream's AssumeRole answer hands out. */
+const SESSION = { keyId: madeUpKeyId("ASIA"), secret: madeUpSecret(), token: madeUpSecret() };
+/** The key id of a presigned call. */
+const PRESIGNED_KEY_ID = madeUpKeyId("ASIA");
 
 /** A request as it reached the fake upstream. */
 interface Received {
@@ -115,7 +126,7 @@ function send(
 /** A SigV4 Authorization header for `service`; nobody checks the signature here. */
 function authorization(service: string): string {
   return (
-    `AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20250607/us-east-1/${service}/aws4_request, ` +
+    `AWS4-HMAC-SHA256 Credential=${SIGNING_KEY_ID}/20250607/us-east-1/${service}/aws4_request, ` +
     "SignedHeaders=content-type;host;x-amz-date, Signature=0123456789abcdef"
   );
 }
@@ -185,7 +196,7 @@ function holdBackFrom(at: number): { readonly split: UpstreamAnswer["split"]; re
 }
 
 /** The keys the AWS SDK clients sign with: fake, and never to be found in the counters. */
-const SDK_KEYS = { accessKeyId: "AKIAFAKESOURCE000001", secretAccessKey: "fake-secret-of-the-source-key" };
+const SDK_KEYS = { accessKeyId: madeUpKeyId("AKIA"), secretAccessKey: madeUpSecret() };
 
 /** Configuration of an AWS SDK client that talks to `endpoint`, signs with {@link SDK_KEYS} and tries once. */
 function sdkConfig(endpoint: string) {
@@ -227,8 +238,8 @@ function stsAnswer(action: string): UpstreamAnswer {
   const result =
     action === "GetCallerIdentity"
       ? `<Arn>arn:aws:iam::${SOURCE_ACCOUNT}:user/deployer</Arn><UserId>AIDAEXAMPLE</UserId><Account>${SOURCE_ACCOUNT}</Account>`
-      : "<Credentials><AccessKeyId>ASIAFAKESESSION00001</AccessKeyId><SecretAccessKey>fake-session-secret</SecretAccessKey>" +
-        "<SessionToken>fake-session-token</SessionToken><Expiration>2030-01-01T00:00:00Z</Expiration></Credentials>" +
+      : `<Credentials><AccessKeyId>${SESSION.keyId}</AccessKeyId><SecretAccessKey>${SESSION.secret}</SecretAccessKey>` +
+        `<SessionToken>${SESSION.token}</SessionToken><Expiration>2030-01-01T00:00:00Z</Expiration></Credentials>` +
         `<AssumedRoleUser><Arn>arn:aws:sts::${DESTINATION_ACCOUNT}:assumed-role/app-role/s</Arn>` +
         "<AssumedRoleId>AROAEXAMPLE:s</AssumedRoleId></AssumedRoleUser>";
   const xml =
@@ -405,7 +416,9 @@ describe("FaultProxy", () => {
       // THEN
       expect(got.status).toBe(502);
       expect(got.body.toString()).toContain(`fault proxy: the upstream ${upstreamEndpoint} did not answer: `);
-      expect(p.counters().stsCalls).toEqual([{ action: "GetCallerIdentity", accessKeyId: "AKIDEXAMPLE", status: 502 }]);
+      expect(p.counters().stsCalls).toEqual([
+        { action: "GetCallerIdentity", accessKeyId: SIGNING_KEY_ID, status: 502 },
+      ]);
     });
   });
 
@@ -458,7 +471,7 @@ describe("FaultProxy", () => {
         action: "AssumeRole",
         roleArn: ROLE_ARN,
         roleSessionName: "s",
-        accessKeyId: "AKIDEXAMPLE",
+        accessKeyId: SIGNING_KEY_ID,
       };
       expect(p.counters()).toEqual({
         forwarded: { iam: { CreateRole: 1 }, sts: { AssumeRole: 1 } },
@@ -638,7 +651,7 @@ describe("FaultProxy", () => {
         accessDenied: {},
         throttled: { ec2: 1, iam: 1, sts: 1 },
         rolesCreated: [],
-        stsCalls: [{ action: "GetCallerIdentity", accessKeyId: "AKIDEXAMPLE", status: 400 }],
+        stsCalls: [{ action: "GetCallerIdentity", accessKeyId: SIGNING_KEY_ID, status: 400 }],
       });
     });
 
@@ -820,7 +833,7 @@ describe("FaultProxy", () => {
       ]);
       // AND no token or secret is kept
       const kept = JSON.stringify(p.counters());
-      for (const secret of [token, SDK_KEYS.secretAccessKey, "fake-session-secret", "fake-session-token"]) {
+      for (const secret of [token, SDK_KEYS.secretAccessKey, SESSION.secret, SESSION.token]) {
         expect(kept).not.toContain(secret);
       }
     });
@@ -840,7 +853,7 @@ describe("FaultProxy", () => {
 
       // THEN
       expect(atHead?.stsCalls).toEqual([
-        { action: "AssumeRole", roleArn: ROLE_ARN, roleSessionName: "s", accessKeyId: "AKIDEXAMPLE", status: 200 },
+        { action: "AssumeRole", roleArn: ROLE_ARN, roleSessionName: "s", accessKeyId: SIGNING_KEY_ID, status: 200 },
       ]);
     });
 
@@ -855,7 +868,7 @@ describe("FaultProxy", () => {
         Action: "GetCallerIdentity",
         Version: "2011-06-15",
         "X-Amz-Algorithm": "AWS4-HMAC-SHA256",
-        "X-Amz-Credential": "ASIAPRESIGNED0000001/20250607/us-east-1/sts/aws4_request",
+        "X-Amz-Credential": `${PRESIGNED_KEY_ID}/20250607/us-east-1/sts/aws4_request`,
         "X-Amz-Security-Token": "fake-presigned-session-token",
         "X-Amz-Signature": "0123456789abcdef",
       });
@@ -863,8 +876,8 @@ describe("FaultProxy", () => {
 
       // THEN
       expect(p.counters().stsCalls).toEqual([
-        { action: "AssumeRole", roleArn: ROLE_ARN, roleSessionName: "s", accessKeyId: "AKIDEXAMPLE", status: 403 },
-        { action: "GetCallerIdentity", accessKeyId: "ASIAPRESIGNED0000001", status: 403 },
+        { action: "AssumeRole", roleArn: ROLE_ARN, roleSessionName: "s", accessKeyId: SIGNING_KEY_ID, status: 403 },
+        { action: "GetCallerIdentity", accessKeyId: PRESIGNED_KEY_ID, status: 403 },
       ]);
       expect(JSON.stringify(p.counters())).not.toContain("fake-presigned-session-token");
     });
