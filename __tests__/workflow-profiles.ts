@@ -9,9 +9,8 @@ import * as fs from "fs";
 import * as path from "path";
 import { parse } from "yaml";
 import { commandExists } from "../scripts/lib/process";
+import { PROJECT_ROOT } from "../scripts/lib/project-root";
 
-/** The repository's root. */
-export const REPOSITORY_ROOT = path.resolve(__dirname, "..");
 /** The deploy workflow, from the repository's root. */
 export const DEPLOY_WORKFLOW = ".github/workflows/deploy.yml";
 
@@ -32,7 +31,7 @@ export function profilesStepScript(jobId: string, source = readDeployWorkflow())
 
 /** The deploy workflow's YAML. */
 export function readDeployWorkflow(): string {
-  return fs.readFileSync(path.join(REPOSITORY_ROOT, DEPLOY_WORKFLOW), "utf8");
+  return fs.readFileSync(path.join(PROJECT_ROOT, DEPLOY_WORKFLOW), "utf8");
 }
 
 /** What a run of the profiles step did. */

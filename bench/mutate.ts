@@ -1,8 +1,8 @@
 /**
  * `npm run mutate`: mutation testing of config/, constructs/ and stacks/ with Stryker
  * (stryker.config.mjs), against the unit project. Writes bench/results/mutation.md (and the raw
- * report, mutation.json) and CONTRIBUTING.md's summary; prints the scores and the goals. Takes about
- * 55 minutes on 2 cores from scratch, so it is not part of `npm test`.
+ * report, mutation.json) and CONTRIBUTING.md's summary; prints the scores and the goals. Takes over an
+ * hour on 2 cores from scratch (the summary records each run's time), so it is not part of `npm test`.
  *
  * Later runs are incremental (Stryker's incremental file): a mutant's earlier result is reused
  * when neither its code nor the tests that covered it changed. Stryker sees one test file,
@@ -28,8 +28,8 @@ import { writeDocumentBlock } from "../scripts/lib/doc-blocks";
 import { MUTATION_BLOCK } from "../scripts/lib/doc-blocks";
 import { machineSummary, secs } from "./lib/report";
 import { runCommand } from "../scripts/lib/process";
+import { PROJECT_ROOT } from "../scripts/lib/project-root";
 
-const PROJECT_ROOT = path.resolve(__dirname, "..");
 const REPORT = path.join(__dirname, "results", "mutation.json");
 const INCREMENTAL = path.join(__dirname, "results", "stryker-incremental.json");
 

@@ -27,8 +27,8 @@ import { checkScaleTargets, renderReadmeSummary, renderScaleMarkdown } from "./l
 import { benchScaleAppSynth, benchScaleCliSynth } from "./lib/scale-synth";
 import { benchEnv, emptyApp, projectSetup, stockSetup } from "./lib/setups";
 import { buildStockCopy } from "./lib/stock-copy";
+import { PROJECT_ROOT } from "../scripts/lib/project-root";
 
-const PROJECT_ROOT = path.resolve(__dirname, "..");
 const RESULTS_DIR = path.join(__dirname, "results");
 
 const log = (line: string): void => console.log(line);

@@ -29,8 +29,8 @@ import {
 } from "./lib/node-matrix";
 import { runCommand } from "./lib/process";
 import { copyEnv, copyProject } from "./lib/project-copy";
+import { PROJECT_ROOT } from "./lib/project-root";
 
-const PROJECT_ROOT = path.resolve(__dirname, "..");
 const DEFAULT_MAJORS = [22, 24, 26];
 const NODE_PACKAGE = `node-${process.platform}-${process.arch}`;
 /** Each step's limit: a clean install, the unit suite, one tutorial run, with room for a slow machine. */

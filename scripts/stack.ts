@@ -46,8 +46,8 @@ import {
   StackPairNames,
   UsageError,
 } from "./lib/stack-command";
+import { PROJECT_ROOT } from "./lib/project-root";
 
-const PROJECT_ROOT = path.resolve(__dirname, "..");
 /** Makes Ctrl-C reach Terraform without cdktf abandoning it (see the module). */
 const SAFE_INTERRUPT = path.join(__dirname, "lib", "cdktf-safe-interrupt.ts");
 /** How much of the run's output is kept to explain a failure. */

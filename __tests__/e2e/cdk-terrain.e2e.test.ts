@@ -14,7 +14,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { projectCli } from "../../scripts/lib/cdk-cli";
-import { PROJECT_ROOT } from "../../scripts/lib/local-cloud";
+import { PROJECT_ROOT } from "../../scripts/lib/project-root";
 import { runCommand } from "../../scripts/lib/process";
 import { ReadmeSession } from "./readme-session";
 import { synthesizedStacks } from "./support";
@@ -26,8 +26,8 @@ jest.setTimeout(15 * 60 * 1000);
 const NODE_FOR_CDKTN = "22.23.5";
 const CDKTN_NEEDS_NODE = [22, 19];
 
-/** What the copy leaves out: installed, generated and local files (node_modules comes as links). */
-const NOT_COPIED = new Set(["node_modules", ".git", ".gen", ".local", "cdktf.out", "coverage"]);
+/** What the copy leaves out: installed, generated and local files (node_modules comes as links), and mutation testing's working copies. */
+const NOT_COPIED = new Set(["node_modules", ".git", ".gen", ".local", "cdktf.out", "coverage", ".stryker-tmp"]);
 
 /** A directory of this project, without what it installed or generated. */
 function copyProject(to: string): void {

@@ -5,8 +5,9 @@
 import * as fs from "fs";
 import * as path from "path";
 import { localStateFile as stateFileIn } from "../../config";
-import { LocalCloud, PROJECT_ROOT, SandboxRunOptions } from "../../scripts/lib/local-cloud";
-import { CommandResult, runCommand } from "../../scripts/lib/process";
+import { LocalCloud, SandboxRunOptions } from "../../scripts/lib/local-cloud";
+import { PROJECT_ROOT } from "../../scripts/lib/project-root";
+import { CommandResult, expectCommandOk, runCommand } from "../../scripts/lib/process";
 
 const STACK_SCRIPT = path.join(PROJECT_ROOT, "scripts", "stack.ts");
 const BOOTSTRAP_SCRIPT = path.join(PROJECT_ROOT, "scripts", "bootstrap-state.ts");
@@ -53,14 +54,7 @@ export async function stackScriptOk(
   args: readonly string[],
   options: RunScriptOptions = {},
 ): Promise<CommandResult> {
-  const result = await runStackScript(cloud, args, options);
-  if (result.code !== 0) {
-    throw new Error(
-      `scripts/stack.ts ${args.join(" ")} failed (exit ${result.code ?? result.signal}):\n` +
-        result.output.split("\n").slice(-40).join("\n"),
-    );
-  }
-  return result;
+  return expectCommandOk(`scripts/stack.ts ${args.join(" ")}`, await runStackScript(cloud, args, options));
 }
 
 /** `npm run bootstrap-state [-- args]` with the sandbox's environment. */

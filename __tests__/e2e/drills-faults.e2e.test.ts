@@ -15,7 +15,7 @@ import { DEFAULTS } from "../../config";
 import { describeInstance, describeRole, liveInstances } from "../../scripts/lib/checks";
 import { FaultCounters } from "../../scripts/lib/fault-proxy";
 import { DEFAULT_DESTINATION_ACCOUNT, LocalCloud } from "../../scripts/lib/local-cloud";
-import { CommandResult } from "../../scripts/lib/process";
+import { CommandResult, expectCommandOk } from "../../scripts/lib/process";
 import { MANAGED_BY } from "../../constructs/shared/tags";
 import { instanceIdsInState, readLocalState, stackScriptOk } from "./drill-support";
 import { errorDiagnostics, isThrottlingError } from "../../scripts/lib/terraform-diagnostics";
@@ -33,14 +33,6 @@ const THROTTLE_SHARE = 0.2;
 const THROTTLE_SEED = 20250607;
 /** The managed policy the role gets with the default permissions (`ec2-full-access`). */
 const EC2_FULL_ACCESS = "arn:aws:iam::aws:policy/AmazonEC2FullAccess";
-
-/** Throws with the end of the output unless the command succeeded. */
-function expectSuccess(command: string, result: CommandResult): void {
-  if (result.code === 0) return;
-  throw new Error(
-    `${command} failed (exit ${result.code ?? result.signal}):\n${result.output.split("\n").slice(-60).join("\n")}`,
-  );
-}
 
 /** Runs of one step at most: the first, and re-runs after a failure that throttling caused. */
 const MAX_RUNS = 3;
@@ -96,8 +88,8 @@ async function converge(
     const result = await run();
     if (result.code === 0) return;
     const refusal = rerunRefusal(result, throttledSoFar(cloud) - throttledBefore);
-    if (refusal !== undefined) expectSuccess(`${label} (not run again: ${refusal})`, result);
-    if (runs >= MAX_RUNS) expectSuccess(`${label} (failed ${runs} times, each on throttling)`, result);
+    if (refusal !== undefined) expectCommandOk(`${label} (not run again: ${refusal})`, result, 60);
+    if (runs >= MAX_RUNS) expectCommandOk(`${label} (failed ${runs} times, each on throttling)`, result, 60);
     reruns.push({ step: label, run: runs, diagnostics: errorDiagnostics(result.output) });
   }
 }
@@ -139,7 +131,7 @@ describe("failure drills: a new role cannot be assumed for 15 s (IAM propagation
       const result = await cloud.cdktf(["deploy", "iam-stack", "ec2-stack", "--auto-approve"]);
 
       // THEN
-      expectSuccess("cdktf deploy iam-stack ec2-stack", result);
+      expectCommandOk("cdktf deploy iam-stack ec2-stack", result, 60);
       const role = await destination(cloud).role();
       expect(role).toBeDefined();
       expect(counters().rolesCreated).toEqual([role!.arn]);

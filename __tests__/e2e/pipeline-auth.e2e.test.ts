@@ -49,14 +49,15 @@ import { describeInstance, describeRole, liveInstances, trustedPrincipals } from
 import { StsCallRecord } from "../../scripts/lib/fault-proxy";
 import { LocalCloud } from "../../scripts/lib/local-cloud";
 import { CommandResult } from "../../scripts/lib/process";
-import { REPOSITORY_ROOT, runProfilesStep } from "../workflow-profiles";
-import { readLocalState, runStackScript } from "./drill-support";
+import { runProfilesStep } from "../workflow-profiles";
+import { PROJECT_ROOT } from "../../scripts/lib/project-root";
+import { readLocalState, runStackScript, stackScriptOk } from "./drill-support";
 import { cleanUp, STEP_TIMEOUT_MS, synthesizedStacks, withClients } from "./support";
 
 jest.setTimeout(STEP_TIMEOUT_MS);
 
 /** The workflow's target list: the apply job's TARGETS, and what its profiles step reads. */
-const TARGETS_JSON = fs.readFileSync(path.join(REPOSITORY_ROOT, ".github/deploy-targets.json"), "utf8");
+const TARGETS_JSON = fs.readFileSync(path.join(PROJECT_ROOT, ".github/deploy-targets.json"), "utf8");
 /** The target this test applies, as a matrix job of the workflow does. */
 const TARGET = "staging";
 const TARGET_ENTRY = (
@@ -279,16 +280,6 @@ function credentialsIn(files: Readonly<Record<string, string>>, secrets: readonl
   ]);
 }
 
-/** Throws with the end of the output unless the command succeeded. */
-function expectOk(command: string, result: CommandResult): CommandResult {
-  if (result.code !== 0) {
-    throw new Error(
-      `${command} failed (exit ${result.code ?? result.signal}):\n${result.output.split("\n").slice(-40).join("\n")}`,
-    );
-  }
-  return result;
-}
-
 describe("a pipeline signs in as the deploy workflow sets it up: an OIDC token, its profiles, directly and through a hub", () => {
   // The runner's temp directory: the token, a credentials file without keys, and the config file
   // the workflow's step writes. The sandbox lives inside the same directory, and every one of its
@@ -332,7 +323,7 @@ describe("a pipeline signs in as the deploy workflow sets it up: an OIDC token, 
   const step = async (subject: string, args: readonly string[], hub = true): Promise<StepCalls & { token: string }> => {
     const token = fetchToken(subject);
     const before = stsCalls().length;
-    const result = expectOk(args.join(" "), await runStackScript(cloud, args, { env: runEnv(hub) }));
+    const result = await stackScriptOk(cloud, args, { env: runEnv(hub) });
     return { calls: stsCalls().slice(before), result, token };
   };
 
@@ -383,7 +374,7 @@ describe("a pipeline signs in as the deploy workflow sets it up: an OIDC token, 
     // The workflow's "Write the destination profiles" step, from the workflow file, with its variables.
     const profiles = runProfilesStep({
       jobId: "apply",
-      cwd: REPOSITORY_ROOT,
+      cwd: PROJECT_ROOT,
       runnerTemp,
       env: {
         SOURCE_ROLE_ARN: CI_DEPLOYER_ARN,

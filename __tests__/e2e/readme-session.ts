@@ -9,8 +9,9 @@
  */
 import * as fs from "fs";
 import * as path from "path";
-import { LocalCloud, PROJECT_ROOT } from "../../scripts/lib/local-cloud";
-import { CommandResult, runCommand } from "../../scripts/lib/process";
+import { LocalCloud } from "../../scripts/lib/local-cloud";
+import { PROJECT_ROOT } from "../../scripts/lib/project-root";
+import { CommandResult, expectCommandOk, runCommand } from "../../scripts/lib/process";
 import { documentCommands, DocumentCommand, E2E_RUNS } from "../tooling/readme-commands";
 
 /** Variables the shell sets for itself: not the user's exports. */
@@ -103,13 +104,7 @@ export class ReadmeSession {
 
   /** Like {@link run}, but throws with the end of the output when the command fails. */
   async runOk(command: string, options: ReadmeRunOptions = {}): Promise<CommandResult> {
-    const result = await this.run(command, options);
-    if (result.code !== 0) {
-      throw new Error(
-        `\`${command}\` failed (exit ${result.code ?? result.signal}):\n${result.output.split("\n").slice(-40).join("\n")}`,
-      );
-    }
-    return result;
+    return expectCommandOk(`\`${command}\``, await this.run(command, options));
   }
 
   /** The variables a command changed become the shell's for the next command. */

@@ -3,6 +3,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { AwsClients, destroyClients } from "../../scripts/lib/aws-clients";
 import { LocalCloud } from "../../scripts/lib/local-cloud";
+import { withoutStackPrefix } from "../../scripts/lib/terraform-diagnostics";
 
 /** Jest timeout of one end-to-end step: a deploy or destroy takes 10 to 30 s here. */
 export const STEP_TIMEOUT_MS = 5 * 60 * 1000;
@@ -99,7 +100,7 @@ export async function cleanUp(
 export function plainText(output: string): string {
   return output
     .split("\n")
-    .map((line) => line.replace(/^[\w-]+ {2}/, "").replace(/^\s*│\s?/, ""))
+    .map((line) => withoutStackPrefix(line).replace(/^\s*│\s?/, ""))
     .join(" ")
     .replace(/\s+/g, " ");
 }

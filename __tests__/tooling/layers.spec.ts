@@ -1,14 +1,14 @@
 import * as path from "path";
 import { ESLint } from "eslint";
-
-const ROOT = path.resolve(__dirname, "..", "..");
+import { PROJECT_ROOT } from "../../scripts/lib/project-root";
 
 /** The messages of the project's lint rule on `code` as if it were the file `file`. */
 async function layerProblems(file: string, code: string): Promise<string[]> {
   // The project's own config, given directly: ESLint would load the file with a dynamic import, which jest's VM refuses.
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const eslint = new ESLint({ cwd: ROOT, overrideConfigFile: true, overrideConfig: require("../../eslint.config.js") });
-  const [result] = await eslint.lintText(code, { filePath: path.join(ROOT, file) });
+  const overrideConfig = require("../../eslint.config.js");
+  const eslint = new ESLint({ cwd: PROJECT_ROOT, overrideConfigFile: true, overrideConfig });
+  const [result] = await eslint.lintText(code, { filePath: path.join(PROJECT_ROOT, file) });
   return result.messages.filter((m) => m.ruleId === "layers/imports-go-down").map((m) => m.message);
 }
 

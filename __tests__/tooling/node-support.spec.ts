@@ -11,14 +11,13 @@ import {
   sdkNodeNotice,
   SUPPORTED_NODE_MAJORS,
 } from "../../scripts/lib/node-support";
-
-const ROOT = path.resolve(__dirname, "..", "..");
+import { PROJECT_ROOT } from "../../scripts/lib/project-root";
 
 /** HashiCorp's CLI in this project (after the move to CDK Terrain, no longer installed: only its path matters). */
 const CDKTF_CLI: CdkCli = {
   name: "cdktf",
   packageName: "cdktf-cli",
-  bin: path.join(ROOT, "node_modules", "cdktf-cli", "bundle", "bin", "cdktf"),
+  bin: path.join(PROJECT_ROOT, "node_modules", "cdktf-cli", "bundle", "bin", "cdktf"),
 };
 
 /** What Node says when a native module was built for another Node (first line as Node 24 prints it). */
@@ -28,7 +27,7 @@ const DLOPEN_ERROR =
 
 describe("the check that the cdktf CLI can run Terraform on this Node", () => {
   it("passes for the project's own CLI on the running Node: its pseudo-terminal module loads", () => {
-    expect(cliPrerequisite(projectCli(ROOT))).toBeUndefined();
+    expect(cliPrerequisite(projectCli(PROJECT_ROOT))).toBeUndefined();
   });
 
   it("stops with the Node version, the module, Node's reason and what to do when the module does not load", () => {
@@ -64,7 +63,7 @@ describe("the check that the cdktf CLI can run Terraform on this Node", () => {
     const cli: CdkCli = {
       name: "cdktf",
       packageName: "cdktf-cli",
-      bin: path.join(path.parse(ROOT).root, "bin", "cdktf"),
+      bin: path.join(path.parse(PROJECT_ROOT).root, "bin", "cdktf"),
     };
 
     // THEN
@@ -119,7 +118,7 @@ describe("the AWS SDK's Node version notice", () => {
 });
 
 describe("what the project says it supports", () => {
-  const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8")) as {
+  const pkg = JSON.parse(fs.readFileSync(path.join(PROJECT_ROOT, "package.json"), "utf8")) as {
     engines: { node: string };
     devDependencies: Record<string, string>;
     overrides: Record<string, string>;
@@ -132,7 +131,7 @@ describe("what the project says it supports", () => {
   });
 
   it(".nvmrc names a supported major", () => {
-    const nvmrc = fs.readFileSync(path.join(ROOT, ".nvmrc"), "utf8").trim();
+    const nvmrc = fs.readFileSync(path.join(PROJECT_ROOT, ".nvmrc"), "utf8").trim();
     expect(SUPPORTED_NODE_MAJORS).toContain(nodeMajor(`v${nvmrc}.0.0`));
   });
 

@@ -97,7 +97,7 @@ export const NOT_RUNNABLE: readonly { readonly command: string; readonly reason:
   {
     command: "npm run mutate",
     reason:
-      "runs the unit suite once per mutant, about 55 minutes on 2 cores from scratch: on demand, not in the " +
+      "runs the unit suite once per mutant, over an hour on 2 cores from scratch (its summary gives the last run's time): on demand, not in the " +
       "test commands; its results are written to bench/results/mutation.md and CONTRIBUTING.md",
   },
   {

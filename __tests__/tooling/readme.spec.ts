@@ -16,13 +16,16 @@ import {
   NOT_RUNNABLE,
   shellCommands,
 } from "./readme-commands";
+import { PROJECT_ROOT } from "../../scripts/lib/project-root";
 
-const ROOT = path.join(__dirname, "..", "..");
-const read = (file: string): string => fs.readFileSync(path.join(ROOT, file), "utf8");
+const read = (file: string): string => fs.readFileSync(path.join(PROJECT_ROOT, file), "utf8");
 const readme = read("README.md");
 /** The documents whose commands are checked (README.md, CONTRIBUTING.md, docs/*.md), and bench/README.md. */
-const documents = [...documentFiles(ROOT), "bench/README.md"];
-const scripts = JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8")).scripts as Record<string, string>;
+const documents = [...documentFiles(PROJECT_ROOT), "bench/README.md"];
+const scripts = JSON.parse(fs.readFileSync(path.join(PROJECT_ROOT, "package.json"), "utf8")).scripts as Record<
+  string,
+  string
+>;
 
 describe("README", () => {
   it("names only npm scripts that exist, in every document", () => {
@@ -57,7 +60,7 @@ describe("README", () => {
         const [linked, anchor] = target.split("#");
         const resolved = linked === "" ? file : path.join(path.dirname(file), linked);
         checked++;
-        if (!fs.existsSync(path.join(ROOT, resolved))) broken.push(`${file}: ${target}`);
+        if (!fs.existsSync(path.join(PROJECT_ROOT, resolved))) broken.push(`${file}: ${target}`);
         else if (anchor !== undefined && resolved.endsWith(".md") && !headingAnchors(read(resolved)).has(anchor))
           broken.push(`${file}: ${target} (no such heading)`);
       }
@@ -108,7 +111,7 @@ function headingAnchors(markdown: string): Set<string> {
 }
 
 describe("README's commands", () => {
-  const commands = documentCommands(ROOT);
+  const commands = documentCommands(PROJECT_ROOT);
 
   it("are each run by an end-to-end test, in the documents' order, or listed as not runnable with the reason", () => {
     expect(commands.length).toBeGreaterThan(20);
@@ -162,7 +165,7 @@ describe("README's commands", () => {
 
   it("name only end-to-end test files that exist and run their list through a README session", () => {
     for (const file of Object.keys(E2E_RUNS)) {
-      const source = fs.readFileSync(path.join(ROOT, "__tests__", "e2e", file), "utf8");
+      const source = fs.readFileSync(path.join(PROJECT_ROOT, "__tests__", "e2e", file), "utf8");
       expect(source).toMatch(/Session\(/);
       expect(source).toContain(".expectAllRun()");
     }
@@ -199,7 +202,7 @@ describe("README's commands", () => {
 describe("the documents' measured figures", () => {
   /** The date a block or a results file says it was measured. */
   const measuredAt = (text: string): string | undefined => /(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z)/.exec(text)?.[1];
-  const results = (name: string): string => fs.readFileSync(path.join(ROOT, "bench", "results", name), "utf8");
+  const results = (name: string): string => fs.readFileSync(path.join(PROJECT_ROOT, "bench", "results", name), "utf8");
   /** Blocks of generated text, not measured figures: written from config.ts by their own command. */
   const GENERATED = new Set(["settings"]);
 
@@ -232,7 +235,7 @@ describe("the documents' measured figures", () => {
     [MUTATION_BLOCK.name, "mutation.md", MUTATION_BLOCK],
   ] as const)("%s: the same run as bench/results/%s", (_name, file, block) => {
     const content = readBlock(read(block.file), block);
-    const written = fs.existsSync(path.join(ROOT, "bench", "results", file));
+    const written = fs.existsSync(path.join(PROJECT_ROOT, "bench", "results", file));
     // Both are written by one run, or neither yet.
     expect(content === "").toBe(!written);
     if (written) expect(measuredAt(content)).toBe(measuredAt(results(file)));

@@ -8,9 +8,9 @@ import {
   settingsReference,
   withSettingsBlock,
 } from "../../scripts/lib/settings-docs";
+import { PROJECT_ROOT } from "../../scripts/lib/project-root";
 
-const ROOT = path.join(__dirname, "..", "..");
-const read = (file: string): string => fs.readFileSync(path.join(ROOT, file), "utf8");
+const read = (file: string): string => fs.readFileSync(path.join(PROJECT_ROOT, file), "utf8");
 
 /** The first two cells of each row of a Markdown table that starts with a setting's key. */
 function keyAndEnvRows(markdown: string): { key: string; env: string }[] {

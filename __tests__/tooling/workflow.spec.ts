@@ -15,14 +15,13 @@ import * as os from "os";
 import * as path from "path";
 import { type ValidationError, validateWorkflow } from "@action-validator/core";
 import { parse } from "yaml";
-import { runProfilesStep as runWorkflowProfilesStep } from "../workflow-profiles";
+import { DEPLOY_WORKFLOW as DEPLOY, runProfilesStep as runWorkflowProfilesStep } from "../workflow-profiles";
 import { ConfigError, loadConfig, SETTINGS } from "../../config";
 import { projectCli } from "../../scripts/lib/cdk-cli";
 import { readScript, type SimpleCommand, unquoted } from "./shell-commands";
+import { PROJECT_ROOT } from "../../scripts/lib/project-root";
 
-const ROOT = path.join(__dirname, "..", "..");
 const WORKFLOWS_DIR = ".github/workflows";
-const DEPLOY = `${WORKFLOWS_DIR}/deploy.yml`;
 /** The targets of the deploy workflow's matrix and of the app's `targets` setting. */
 const TARGETS_FILE = ".github/deploy-targets.json";
 
@@ -189,14 +188,14 @@ interface WorkflowFile {
 }
 
 function readWorkflow(file: string): WorkflowFile {
-  const source = fs.readFileSync(path.join(ROOT, file), "utf8");
+  const source = fs.readFileSync(path.join(PROJECT_ROOT, file), "utf8");
   return { file, source, workflow: parse(source) as Workflow };
 }
 
 /** Every file in .github/workflows. */
 function workflowFiles(): string[] {
   return fs
-    .readdirSync(path.join(ROOT, WORKFLOWS_DIR))
+    .readdirSync(path.join(PROJECT_ROOT, WORKFLOWS_DIR))
     .sort()
     .map((name) => `${WORKFLOWS_DIR}/${name}`);
 }
@@ -241,12 +240,12 @@ function newProblems(check: (workflow: Workflow) => string[], broken: Workflow):
 
 /** The npm scripts of package.json, by name: what `npm run <script>` runs. */
 const packageScripts = (
-  JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8")) as { scripts: Record<string, string> }
+  JSON.parse(fs.readFileSync(path.join(PROJECT_ROOT, "package.json"), "utf8")) as { scripts: Record<string, string> }
 ).scripts;
 
 /** The targets file, compact, as the `targets` job outputs it. Read when needed, as are the workflows: a missing file fails these tests only, not the whole unit suite. */
 function targetsJson(): string {
-  return JSON.stringify(JSON.parse(fs.readFileSync(path.join(ROOT, TARGETS_FILE), "utf8")));
+  return JSON.stringify(JSON.parse(fs.readFileSync(path.join(PROJECT_ROOT, TARGETS_FILE), "utf8")));
 }
 
 function targetNames(): string[] {
@@ -254,7 +253,7 @@ function targetNames(): string[] {
 }
 /** The app's context in cdktf.json, which the app reads before the environment. */
 const cdktfContext =
-  (JSON.parse(fs.readFileSync(path.join(ROOT, "cdktf.json"), "utf8")) as { context?: Record<string, unknown> })
+  (JSON.parse(fs.readFileSync(path.join(PROJECT_ROOT, "cdktf.json"), "utf8")) as { context?: Record<string, unknown> })
     .context ?? {};
 
 // ---- what the checks read in a workflow -------------------------------------------------------
@@ -734,7 +733,7 @@ function settingsProblems(workflow: Workflow): string[] {
           ]),
         );
         try {
-          const config = loadConfig({ context: (key) => cdktfContext[key], env, cwd: ROOT });
+          const config = loadConfig({ context: (key) => cdktfContext[key], env, cwd: PROJECT_ROOT });
           if (!config.targets.some((t) => t.name === target)) problems.push(`${at.where}: no target ${target}`);
           if (config.sourceAuth !== "web-identity") problems.push(`${at.where}: must sign in with web-identity`);
           if (config.state.backend !== "s3") problems.push(`${at.where}: must keep the state in S3`);

@@ -5,9 +5,7 @@
  */
 import * as fs from "fs";
 import * as path from "path";
-
-/** The project root: where package.json and cdktf.json are. */
-const ROOT = path.resolve(__dirname, "..", "..");
+import { PROJECT_ROOT } from "./project-root";
 
 /** The CLI packages this project can run, by the name of their command. */
 const CLI_PACKAGES = { cdktn: "cdktn-cli", cdktf: "cdktf-cli" } as const;
@@ -26,7 +24,7 @@ export interface CdkCli {
  * The CLI that the project's package.json lists (cdktn-cli wins if both are there: the migration
  * replaces cdktf-cli). Throws, naming the file, when it lists neither or the package is not installed.
  */
-export function projectCli(projectRoot: string = ROOT): CdkCli {
+export function projectCli(projectRoot: string = PROJECT_ROOT): CdkCli {
   const manifest = path.join(projectRoot, "package.json");
   const pkg = JSON.parse(fs.readFileSync(manifest, "utf8")) as {
     dependencies?: Record<string, string>;

@@ -9,7 +9,7 @@ import { CredentialsFile } from "./credentials";
 import { projectCli } from "./cdk-cli";
 import { attachEmulator, Emulator, startEmulator } from "./emulator";
 import { FaultInjection, FaultProxy } from "./fault-proxy";
-import { CommandResult, runCommand, stopProcessGroup } from "./process";
+import { CommandResult, failureReport, runCommand, stopProcessGroup } from "./process";
 import { installProvider } from "./provider-cache";
 import {
   ProviderInstallation,
@@ -17,9 +17,7 @@ import {
   terraformEnv,
   writeTerraformCliConfig,
 } from "./terraform-cli-config";
-
-/** The project root: where cdktf.json and main.ts are. */
-export const PROJECT_ROOT = path.resolve(__dirname, "..", "..");
+import { PROJECT_ROOT } from "./project-root";
 
 /** The destination account of the local run unless told otherwise. */
 export const DEFAULT_DESTINATION_ACCOUNT = "222222222222";
@@ -431,10 +429,7 @@ export class CdktfError extends Error {
     readonly stacks: readonly string[],
     readonly result: CommandResult,
   ) {
-    super(
-      `cdktf ${command} ${stacks.join(" ")} failed (exit ${result.code ?? result.signal}):\n` +
-        result.output.split("\n").slice(-40).join("\n"),
-    );
+    super(failureReport(`cdktf ${command} ${stacks.join(" ")}`, result));
     this.name = "CdktfError";
   }
 }

@@ -54,6 +54,17 @@ export interface CommandResult {
   readonly elapsedMs: number;
 }
 
+/** "`label` failed (exit N):" and the last `lines` lines of a failed command's output. */
+export function failureReport(label: string, result: CommandResult, lines = 40): string {
+  return `${label} failed (exit ${result.code ?? result.signal}):\n${result.output.split("\n").slice(-lines).join("\n")}`;
+}
+
+/** The result of a command that succeeded; throws with {@link failureReport} when it failed. */
+export function expectCommandOk(label: string, result: CommandResult, lines = 40): CommandResult {
+  if (result.code !== 0) throw new Error(failureReport(label, result, lines));
+  return result;
+}
+
 /** Options of {@link runCommand}. */
 export interface RunOptions {
   readonly cwd?: string;

@@ -1,9 +1,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { AppConfig, loadConfig } from "../../config";
-
-/** The project root: where cdktf.json and main.ts are. */
-const ROOT = path.resolve(__dirname, "..", "..");
+import { PROJECT_ROOT } from "./project-root";
 
 /**
  * The app's settings as `cdktf synth` sees them: the `context` block of cdktf.json, then the
@@ -14,7 +12,7 @@ const ROOT = path.resolve(__dirname, "..", "..");
  */
 export function loadProjectConfig(
   env: Readonly<Record<string, string | undefined>> = process.env,
-  projectRoot: string = ROOT,
+  projectRoot: string = PROJECT_ROOT,
 ): AppConfig {
   const cdktfJson = JSON.parse(fs.readFileSync(path.join(projectRoot, "cdktf.json"), "utf8")) as {
     context?: Record<string, unknown>;

@@ -5,15 +5,17 @@
  * indented (cdktf's progress lines, another stack's output).
  */
 
-/** The `<stack>  ` that cdktf puts before the first line of each piece of a stack's output. */
-const STACK_PREFIX = /^[\w-]+ {2}(?=\S)/;
+/** A line of a cdktf command's output without the `<stack>  ` that cdktf puts before the first line of each piece of a stack's output. */
+export function withoutStackPrefix(line: string): string {
+  return line.replace(/^[\w-]+ {2}/, "");
+}
 
 /** Each error diagnostic of a cdktf command's output, its lines joined by single spaces. */
 export function errorDiagnostics(output: string): string[] {
   const diagnostics: string[][] = [];
   let current: string[] | undefined;
   for (const line of output.split(/\r?\n/)) {
-    const text = line.replace(STACK_PREFIX, "");
+    const text = withoutStackPrefix(line);
     if (/^Error: /.test(text)) {
       current = [text];
       diagnostics.push(current);
