@@ -1,4 +1,5 @@
 import { CANONICAL_ACCOUNT_ID, ConfigError, DEFAULTS, SETTINGS } from "../config";
+import { Setting } from "../config/setting";
 import { configFrom, Context, DESTINATION_ACCOUNT, exactly, PROJECT_DIR, SOURCE_ACCOUNT } from "./helpers";
 
 const ALLOWED_PROFILE =
@@ -12,6 +13,8 @@ const ALLOWED_POLICY_ARN = 'must be an IAM policy ARN such as "arn:aws:iam::aws:
 const ALLOWED_PRINCIPAL_ARN =
   'each must be an IAM principal ARN: "arn:aws:iam::<12 digits>:root", ":user/<name>" or ":role/<name>"';
 const ALLOWED_KEY_PREFIX = `must be 1 to 512 characters of letters, digits and !_.*'()/-, not starting with "/" nor containing "//"`;
+/** A web-identity source, so that webIdentityTokenFile applies. */
+const WEB_SOURCE = { sourceAuth: "web-identity", sourceRoleArn: "arn:aws:iam::111111111111:role/ci" };
 const TARGETS_SHAPE =
   'must be a list of objects such as [{"name": "prod", "destinationProfile": "prod"}] (environment: JSON)';
 
@@ -141,6 +144,12 @@ describe("loadConfig", () => {
     it("names the environment variable a bad value came from", () => {
       expect(() => configFrom({ region: "eu-central-1" }, { AWS_REGION: "mars" })).toThrow(
         exactly(`Invalid setting: region (env AWS_REGION) is "mars"; ${ALLOWED_REGION}`),
+      );
+    });
+
+    it("keeps an environment value that is not JSON as text, so that a JSON setting names it", () => {
+      expect(() => configFrom({}, { TARGETS: "prod" })).toThrow(
+        exactly(`Invalid setting: targets (env TARGETS) is "prod"; ${TARGETS_SHAPE}`),
       );
     });
 
@@ -485,6 +494,34 @@ describe("loadConfig", () => {
     });
 
     it.each([
+      {
+        key: "webIdentityTokenFile",
+        value: "/run/token\nsecond-line",
+        message: "must be a file path",
+        extra: WEB_SOURCE,
+      },
+      { key: "webIdentityTokenFile", value: `/${"t".repeat(4096)}`, message: "must be a file path", extra: WEB_SOURCE },
+      { key: "cloudHostname", value: "app.terraform.io1", message: 'must be a host name such as "app.terraform.io"' },
+      {
+        key: "cloudHostname",
+        value: `${`${"a".repeat(63)}.`.repeat(4)}io`,
+        message: 'must be a host name such as "app.terraform.io"',
+      },
+    ] as { key: string; value: string; message: string; extra?: Context }[])(
+      "rejects $key at the edge of what is allowed",
+      ({ key, value, message, extra }) => {
+        expect(() => configFrom({ ...extra, [key]: value })).toThrow(
+          exactly(`Invalid setting: ${key} (context "${key}") is ${JSON.stringify(value)}; ${message}`),
+        );
+      },
+    );
+
+    it("takes a token file path of 4,096 characters, the longest", () => {
+      const path = `/${"t".repeat(4095)}`;
+      expect(configFrom({ ...WEB_SOURCE, webIdentityTokenFile: path }).webIdentityTokenFile).toBe(path);
+    });
+
+    it.each([
       ["sourceAccountId", SOURCE_ACCOUNT],
       ["roleName", "Deployer+ci=1,a.b@c_d-e"],
       ["rolePath", "/team/deployers/"],
@@ -494,6 +531,7 @@ describe("loadConfig", () => {
       ["instanceType", "c7gn.metal"],
       ["amiNameFilter", "al2023-ami-2023.*-x86_64"],
       ["stateKeyPrefix", "teams/platform"],
+      ["cloudHostname", "x.acme.example"],
     ])("accepts a valid %s %j", (key, value) => {
       expect(() => configFrom({ [key]: value })).not.toThrow();
     });
@@ -834,6 +872,24 @@ describe("loadConfig", () => {
       },
     );
 
+    it.each([
+      ["amiId", { amiId: "ami-0123456789abcdef0" }],
+      [
+        "amiSsmParameter",
+        { amiSsmParameter: "/aws/service/canonical/ubuntu/server/24.04/stable/current/arm64/hvm/ebs-gp3/ami-id" },
+      ],
+    ])("leaves the default name filter alone for an arm64 type when %s names the image", (_, context) => {
+      expect(configFrom({ instanceType: "t4g.micro", ...context }).instance.amiNameFilter).toBe(
+        "ubuntu/images/hvm-ssd-gp3/ubuntu-noble-24.04-amd64-server-*",
+      );
+    });
+
+    it("refuses, for an arm64 type, a name filter that starts with the x86 word", () => {
+      expect(() => configFrom({ instanceType: "t4g.micro", amiNameFilter: "x86_64-images-*" })).toThrow(
+        'amiNameFilter (context "amiNameFilter") is "x86_64-images-*"; it names x86 images (x86_64)',
+      );
+    });
+
     it("keeps a given name filter for an arm64 type when it does not name amd64 images", () => {
       expect(
         configFrom({ instanceType: "t4g.micro", amiNameFilter: "al2023-ami-*-arm64" }).instance.amiNameFilter,
@@ -936,6 +992,14 @@ describe("loadConfig", () => {
       );
     });
 
+    it.each(["sourceRoleArn", "webIdentityTokenFile"] as const)('refuses %s with sourceAuth "profile"', (key) => {
+      expect(() => configFrom({ sourceAuth: "profile", [key]: WEB[key] })).toThrow(
+        exactly(
+          `Invalid setting: ${key} (context "${key}") is ${JSON.stringify(WEB[key])}; it applies only with sourceAuth "web-identity"; set sourceAuth or remove it`,
+        ),
+      );
+    });
+
     it.each(["sourceRoleArn", "webIdentityTokenFile"] as const)("refuses %s without web-identity", (key) => {
       expect(() => configFrom({ [key]: WEB[key] })).toThrow(
         exactly(
@@ -957,6 +1021,11 @@ describe("loadConfig", () => {
       expect(config.role.trustedPrincipalArns).toEqual(["arn:aws:iam::444444444444:role/regional-hub"]);
       const given = configFrom({ hubRoleArns: hubs, trustedPrincipalArns: ["arn:aws:iam::333333333333:root"] });
       expect(given.role.trustedPrincipalArns).toEqual(["arn:aws:iam::333333333333:root"]);
+    });
+
+    it("takes five hub roles, the most it allows", () => {
+      const hubs = Array.from({ length: 5 }, (_, i) => `arn:aws:iam::33333333333${i}:role/hub`);
+      expect(configFrom({ hubRoleArns: hubs }).hubRoleArns).toEqual(hubs);
     });
 
     it("refuses more than five hub roles", () => {
@@ -982,6 +1051,13 @@ describe("loadConfig", () => {
         ),
       );
       expect(configFrom({ ...context, sessionDurationSeconds: 3600 }).role.sessionDurationSeconds).toBe(3600);
+    });
+
+    it("names the missing role in the one-hour cap of a web-identity session without sourceRoleArn", () => {
+      const withoutRole = { sourceAuth: WEB.sourceAuth, webIdentityTokenFile: WEB.webIdentityTokenFile };
+      expect(() =>
+        configFrom({ ...withoutRole, maxSessionDurationSeconds: 7200, sessionDurationSeconds: 3601 }),
+      ).toThrow("ec2-stack assumes the role from the web-identity session of sourceRoleArn, and AWS limits");
     });
 
     it("lets a target go through its own hub", () => {
@@ -1203,6 +1279,30 @@ describe("loadConfig", () => {
       });
     });
 
+    it("takes HCP Terraform's sessions as role sessions only when dynamic credentials are on, with backend cloud", () => {
+      const long = { maxSessionDurationSeconds: 7200, sessionDurationSeconds: 3601 };
+      const cloud = { backend: "cloud", cloudOrganization: "acme", cloudExecutionMode: "local" };
+      expect(configFrom({ ...cloud, cloudDynamicCredentials: false, ...long }).role.sessionDurationSeconds).toBe(3601);
+      expect(() => configFrom({ cloudDynamicCredentials: true, ...long })).toThrow(
+        exactly(
+          'Invalid setting: cloudDynamicCredentials (context "cloudDynamicCredentials") is true; it applies only with backend "cloud" (HCP Terraform gives the credentials)',
+        ),
+      );
+    });
+
+    it("takes a target's own roleReadyTimeoutSeconds without dynamic credentials", () => {
+      const config = configFrom({ targets: [{ name: "dev", roleReadyTimeoutSeconds: 60 }] });
+      expect(config.targets[0].roleReadyTimeoutSeconds).toBe(60);
+    });
+
+    it("reports only a bad cloudExecutionMode with backend cloud, not what depends on it", () => {
+      expect(() => configFrom({ backend: "cloud", cloudOrganization: "acme", cloudExecutionMode: "workers" })).toThrow(
+        exactly(
+          'Invalid setting: cloudExecutionMode (context "cloudExecutionMode") is "workers"; allowed: "remote", "local", "agent"',
+        ),
+      );
+    });
+
     it("does not wait for the role by default with backend cloud: HCP Terraform's workers have no node", () => {
       const cloud = { backend: "cloud", cloudOrganization: "acme", cloudExecutionMode: "local" };
       expect(configFrom(cloud).roleReadyTimeoutSeconds).toBe(0);
@@ -1228,7 +1328,13 @@ describe("loadConfig", () => {
           cloudDynamicCredentials: true,
           roleReadyTimeoutSeconds: 60,
         }),
-      ).toThrow(/^Invalid setting: cloudDynamicCredentials .*set roleReadyTimeoutSeconds to 0$/);
+      ).toThrow(
+        exactly(
+          'Invalid setting: cloudDynamicCredentials (context "cloudDynamicCredentials") is true; roleReadyTimeoutSeconds ' +
+            "is set too: the wait runs outside Terraform's providers and cannot use HCP Terraform's credentials; set " +
+            "roleReadyTimeoutSeconds to 0",
+        ),
+      );
       expect(() =>
         configFrom({
           backend: "cloud",
@@ -1536,6 +1642,16 @@ describe("loadConfig", () => {
     it.each([
       ["the same profile", [{ name: "blue" }, { name: "green" }], 'the account of profile "destination"'],
       [
+        "the same profile, an account id on the first only",
+        [{ name: "blue", destinationAccountId: "222222222222" }, { name: "green" }],
+        'the account of profile "destination"',
+      ],
+      [
+        "the same profile, an account id on the second only",
+        [{ name: "blue" }, { name: "green", destinationAccountId: "222222222222" }],
+        'the account of profile "destination"',
+      ],
+      [
         "the same account id behind different profiles",
         [
           { name: "blue", destinationProfile: "a", destinationAccountId: "222222222222" },
@@ -1730,5 +1846,12 @@ describe("loadConfig at the edges of its rules", () => {
         'Invalid setting: maxSessionDurationSeconds (context "maxSessionDurationSeconds") is 100; must be a whole number from 3600 to 43200',
       ),
     );
+  });
+});
+
+describe("a setting's declaration", () => {
+  it("shows no default in the docs when it declares none", () => {
+    const setting = Setting.declare("EXAMPLE", "must be anything", (raw) => ({ value: raw }));
+    expect(setting.defaultDoc).toEqual({ note: "none" });
   });
 });

@@ -560,8 +560,9 @@ describe("IamStack", () => {
           shared_config_files: ['${var.tfc_aws_dynamic_credentials.aliases["destination"].shared_config_file}'],
         },
       ]);
-      expect((json as { variable?: Record<string, Block> }).variable?.tfc_aws_dynamic_credentials).toMatchObject({
+      expect((json as { variable?: Record<string, Block> }).variable?.tfc_aws_dynamic_credentials).toEqual({
         type: "object({ default = object({ shared_config_file = string }), aliases = map(object({ shared_config_file = string })) })",
+        description: "Set by HCP Terraform when dynamic provider credentials are enabled on the workspace",
       });
       expect(blocksOf(json, "resource", "terraform_data")).toEqual({});
     });

@@ -1,4 +1,5 @@
 import * as fs from "fs";
+import * as path from "path";
 import { TerraformStack } from "cdktf";
 import { RoleReadyWait, RoleReadyWaitProps, WAIT_UNTIL_ASSUMABLE_SCRIPT } from "../constructs/role-ready-wait";
 import { exactly, onlyBlock, stackJson, testApp } from "./helpers";
@@ -41,8 +42,9 @@ describe("RoleReadyWait", () => {
     });
   });
 
-  it("ships the script it runs", () => {
-    expect(fs.existsSync(WAIT_UNTIL_ASSUMABLE_SCRIPT)).toBe(true);
+  it("ships the script it runs, beside the construct", () => {
+    expect(WAIT_UNTIL_ASSUMABLE_SCRIPT).toBe(path.join(__dirname, "..", "constructs", "wait-until-assumable.js"));
+    expect(fs.statSync(WAIT_UNTIL_ASSUMABLE_SCRIPT).isFile()).toBe(true);
   });
 
   it("sends the external id, source identity and session tags the assuming stack sends", () => {
@@ -117,6 +119,10 @@ describe("RoleReadyWait", () => {
   it("runs a given script instead of the shipped one", () => {
     const block = waitBlock(waitIn({ scriptPath: "/opt/wait.js" }));
     expect(JSON.stringify(block.provisioner)).toContain('"command":"node \\"/opt/wait.js\\""');
+  });
+
+  it("takes a timeout of 1 second, the shortest", () => {
+    expect(() => waitIn({ timeoutSeconds: 1 })).not.toThrow();
   });
 
   it.each([0, -1, 1.5])("refuses a timeout of %s seconds", (timeoutSeconds) => {

@@ -224,4 +224,111 @@ export const EQUIVALENT_MUTANTS: readonly EquivalentMutant[] = [
       "cannot match by themselves, but whose memo keys can coincide with those of real states; a random search " +
       "of 500,000 resource and ARN pairs found no input that tells the two apart",
   },
+  {
+    file: "constructs/ec2-deployer-policy.ts",
+    mutator: "Regex",
+    original: "/^\\//",
+    replacement: "/\\//",
+    reason:
+      "an SSM parameter name has a slash either first (a hierarchy: /aws/service/...) or nowhere (a plain name); " +
+      "the settings refuse any other name, and SSM refuses a hierarchy without its leading slash, so the first " +
+      "slash is always the leading one",
+  },
+  {
+    file: "config/setting.ts",
+    mutator: "StringLiteral",
+    original: '""',
+    replacement: '"Stryker was here!"',
+    near: 'about: "" });',
+    reason:
+      "the description a declaration starts with: every setting of config/settings/ replaces it with .about(), " +
+      "so no setting keeps it",
+  },
+  {
+    file: "config/setting.ts",
+    mutator: "ObjectLiteral",
+    original: "{ value: this.spec.defaultValue }",
+    replacement: "{}",
+    reason:
+      "unreachable: a setting has a default only through .default(), which records defaultDoc itself, so the " +
+      "fallback's hasDefault branch never runs",
+  },
+  {
+    file: "config/load.ts",
+    mutator: "ConditionalExpression",
+    original: "dynamicRaw !== undefined",
+    replacement: "true",
+    reason:
+      "parsing an absent cloudDynamicCredentials gives a problem and no value, so `.value === true` is false, as " +
+      "the original's short cut gives",
+  },
+  {
+    file: "config/rules/image.ts",
+    mutator: "StringLiteral",
+    original: '""',
+    replacement: '"Stryker was here!"',
+    near: 'X86_IMAGE.exec(r.given(key) ?? "")',
+    reason: 'an absent setting is read as text that names no architecture: "Stryker was here!" names none either',
+  },
+  {
+    file: "config/reader.ts",
+    mutator: "BlockStatement",
+    original:
+      "{\n    for (const key of Object.keys(DECLARATIONS) as SettingKey[]) {\n      if (!except.includes(key)) this.given(key);\n    }\n  }",
+    replacement: "{}",
+    reason:
+      "a guard for settings the assembly does not read: today readDeployment and readState read every setting " +
+      "but targets, which readTargets reads, so readTheRest finds none left",
+  },
+  {
+    file: "config/reader.ts",
+    mutator: "BooleanLiteral",
+    original: "!except.includes(key)",
+    replacement: "except.includes(key)",
+    reason:
+      "the assembly has read every other setting already (see readTheRest's block), and parsing targets as JSON " +
+      "reports no problem: readTargets judges its shape",
+  },
+  {
+    file: "config/reader.ts",
+    mutator: "ConditionalExpression",
+    original: "!except.includes(key)",
+    replacement: "false",
+    reason: "readTheRest then reads nothing, and the assembly has read every setting already (see its block)",
+  },
+  {
+    file: "stacks/iam-stack.ts",
+    mutator: "StringLiteral",
+    original: "`cdktf-${name}`",
+    replacement: "``",
+    near: "signInArguments(destinationSignIn(",
+    reason:
+      "the session name of a web-identity sign-in, and the destination provider never signs in with web identity: " +
+      "destinationSignIn gives a profile or HCP Terraform's config file",
+  },
+  {
+    file: "stacks/iam-stack.ts",
+    mutator: "ConditionalExpression",
+    original: "permissionsResources.length > 0",
+    replacement: "true",
+    reason:
+      "the list is never empty: permissions is ec2-full-access (a policy attachment) or least-privilege (the " +
+      "policy), so the wait always depends on one of them",
+  },
+  {
+    file: "stacks/iam-stack.ts",
+    mutator: "EqualityOperator",
+    original: "permissionsResources.length > 0",
+    replacement: "permissionsResources.length >= 0",
+    reason: "the list is never empty (see the ConditionalExpression entry on the same line)",
+  },
+  {
+    file: "config/kinds.ts",
+    mutator: "ObjectLiteral",
+    original: "{ value: false }",
+    replacement: "{}",
+    reason:
+      'an environment "false" then reads as not given; every flag defaults to false and is read with get() or as ' +
+      "given() === true, so not given and false behave the same",
+  },
 ];
