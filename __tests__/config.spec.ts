@@ -1,4 +1,6 @@
 import { CANONICAL_ACCOUNT_ID, ConfigError, DEFAULTS, SETTINGS } from "../config";
+import { json } from "../config/kinds";
+import { Reader } from "../config/reader";
 import { Setting } from "../config/setting";
 import { configFrom, Context, DESTINATION_ACCOUNT, exactly, PROJECT_DIR, SOURCE_ACCOUNT } from "./helpers";
 
@@ -1853,5 +1855,30 @@ describe("a setting's declaration", () => {
   it("shows no default in the docs when it declares none", () => {
     const setting = Setting.declare("EXAMPLE", "must be anything", (raw) => ({ value: raw }));
     expect(setting.defaultDoc).toEqual({ note: "none" });
+  });
+});
+
+describe("a JSON setting", () => {
+  it("keeps an environment value that is not JSON as the string given, for its rule to name", () => {
+    const setting = json("EXAMPLE", "must be a JSON list");
+    expect(setting.parse("prod")).toEqual({ value: "prod" });
+    expect(setting.parse('["prod"]')).toEqual({ value: ["prod"] });
+    expect(setting.parse(["prod"])).toEqual({ value: ["prod"] });
+  });
+});
+
+describe("the reader's check of the settings the assembly does not read", () => {
+  const raw = { instanceType: { value: "huge", from: "env INSTANCE_TYPE" } };
+
+  it("parses every setting it is not told to leave, so an invalid one is reported", () => {
+    const r = new Reader(raw);
+    r.readTheRest([]);
+    expect(r.problems).toEqual([expect.stringMatching(/^instanceType \(env INSTANCE_TYPE\) is "huge"; /)]);
+  });
+
+  it("leaves the settings it is told are read elsewhere", () => {
+    const r = new Reader(raw);
+    r.readTheRest(["instanceType"]);
+    expect(r.problems).toEqual([]);
   });
 });

@@ -35,16 +35,6 @@ export const EQUIVALENT_MUTANTS: readonly EquivalentMutant[] = [
     reason: 'Reader.from() is called for "targets" only, and only after has("targets"): the fallback never shows',
   },
   {
-    file: "config/tag-rules.ts",
-    mutator: "ArrayDeclaration",
-    original: "[]",
-    replacement: '["Stryker was here"]',
-    near: "reserved: [],",
-    reason:
-      'session tags reserve no key; the mutant reserves the key "Stryker was here", which only a test written ' +
-      "for that text could tell apart",
-  },
-  {
     file: "config/rules/state.ts",
     mutator: "Regex",
     original: "/\\/+$/",
@@ -271,30 +261,13 @@ export const EQUIVALENT_MUTANTS: readonly EquivalentMutant[] = [
     reason: 'an absent setting is read as text that names no architecture: "Stryker was here!" names none either',
   },
   {
-    file: "config/reader.ts",
-    mutator: "BlockStatement",
-    original:
-      "{\n    for (const key of Object.keys(DECLARATIONS) as SettingKey[]) {\n      if (!except.includes(key)) this.given(key);\n    }\n  }",
-    replacement: "{}",
+    file: "config/load.ts",
+    mutator: "ArrayDeclaration",
+    original: '["targets"]',
+    replacement: "[]",
     reason:
-      "a guard for settings the assembly does not read: today readDeployment and readState read every setting " +
-      "but targets, which readTargets reads, so readTheRest finds none left",
-  },
-  {
-    file: "config/reader.ts",
-    mutator: "BooleanLiteral",
-    original: "!except.includes(key)",
-    replacement: "except.includes(key)",
-    reason:
-      "the assembly has read every other setting already (see readTheRest's block), and parsing targets as JSON " +
-      "reports no problem: readTargets judges its shape",
-  },
-  {
-    file: "config/reader.ts",
-    mutator: "ConditionalExpression",
-    original: "!except.includes(key)",
-    replacement: "false",
-    reason: "readTheRest then reads nothing, and the assembly has read every setting already (see its block)",
+      "readTheRest then also parses targets, and parsing it as JSON reports no problem (readTargets judges its " +
+      "shape, from the same cached value): the problems are the same",
   },
   {
     file: "stacks/iam-stack.ts",
