@@ -5,6 +5,7 @@
  * move to CDK Terrain), Terraform and AWS provider.
  */
 import * as fs from "fs";
+import * as path from "path";
 import { DEFAULTS } from "../../config";
 import { MANAGED_BY } from "../../constructs/shared/tags";
 import {
@@ -16,6 +17,7 @@ import {
 } from "../../scripts/lib/checks";
 import { EMULATOR_DEFAULT_ACCOUNT } from "../../scripts/lib/accounts";
 import { DEFAULT_DESTINATION_ACCOUNT, LocalCloud } from "../../scripts/lib/local-cloud";
+import { AWS_PROVIDER_VERSION, terraformPlatform } from "../../scripts/lib/terraform-cli-config";
 import { readLocalState } from "./drill-support";
 import { ReadmeSession, sandboxSession } from "./readme-session";
 import { destroyedStacks } from "./cdktf-output";
@@ -71,6 +73,14 @@ describe("the tutorial as README gives it, against a local two-account emulator"
     expect(role!.attachedPolicyArns).toEqual(["arn:aws:iam::aws:policy/AmazonEC2FullAccess"]);
     const inSource = await withClients(cloud, "source", (c) => describeRole(c, DEFAULTS.roleName));
     expect(inSource).toBeUndefined();
+  });
+
+  it("Terraform runs the provider from its installation, not through a plugin cache every run on the machine shares", () => {
+    // cdktf would otherwise set one (~/.terraform.d/plugin-cache), whose link to the provider
+    // each init replaces: a Terraform starting its provider at that moment finds no file.
+    const provider = path.join("registry.terraform.io", "hashicorp", "aws", AWS_PROVIDER_VERSION, terraformPlatform());
+    const installed = path.join(cloud.outDir, "stacks", "iam-stack", ".terraform", "providers", provider);
+    expect(fs.readlinkSync(installed)).toBe(path.join(cloud.provider.dir, provider));
   });
 
   it("a second deploy of iam-stack changes nothing", async () => {

@@ -149,11 +149,12 @@ describe("writeTerraformCliConfig", () => {
     expect(fs.readFileSync(writeTerraformCliConfig(tempDir("cli"), REGISTRY), "utf8")).toBe(configReading(CACHE));
   });
 
-  it("gives cdktf's lock step the same directory, and keeps the user's plugin cache out, in both modes", () => {
+  it("gives cdktf's lock step the same directory, and keeps the user's and cdktf's plugin caches out, in both modes", () => {
     expect(terraformEnv("/run/terraform.rc", MIRROR)).toEqual({
       TF_CLI_CONFIG_FILE: "/run/terraform.rc",
       TF_CLI_ARGS_providers_lock: "-fs-mirror=/opt/tf-plugins",
       TF_PLUGIN_CACHE_DIR: "",
+      CDKTF_DISABLE_PLUGIN_CACHE_ENV: "1",
       TF_IN_AUTOMATION: "1",
       CHECKPOINT_DISABLE: "1",
     });
@@ -161,6 +162,7 @@ describe("writeTerraformCliConfig", () => {
       TF_CLI_CONFIG_FILE: "/run/terraform.rc",
       TF_CLI_ARGS_providers_lock: `-fs-mirror=${CACHE}`,
       TF_PLUGIN_CACHE_DIR: "",
+      CDKTF_DISABLE_PLUGIN_CACHE_ENV: "1",
       TF_IN_AUTOMATION: "1",
       CHECKPOINT_DISABLE: "1",
     });

@@ -36,7 +36,7 @@ const FOREIGN_AWS_ENV = [
   "AWS_CONTAINER_CREDENTIALS_FULL_URI",
   "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI",
   "AWS_DEFAULT_REGION",
-  // TF_PLUGIN_CACHE_DIR is not here: terraformEnv() sets it, empty (see there).
+  // TF_PLUGIN_CACHE_DIR is not here: terraformEnv() sets it, empty, and keeps cdktf from setting it (see there).
   "TF_DATA_DIR",
   "TF_WORKSPACE",
 ];

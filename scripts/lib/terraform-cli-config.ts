@@ -124,6 +124,13 @@ export function writeTerraformCliConfig(
  * of the user's (`TF_PLUGIN_CACHE_DIR` empty counts as unset), which would gain a link to the
  * mirror, or in registry mode be the very directory read as a mirror, which Terraform does not
  * support; and no update checks.
+ *
+ * Nor cdktf's (or cdktn's) own plugin cache: unless `CDKTF_DISABLE_PLUGIN_CACHE_ENV` is set, the
+ * CLI sets an unset or empty `TF_PLUGIN_CACHE_DIR` to `~/.terraform.d/plugin-cache`, shared by
+ * every run on the machine. Each `init` there replaces the cache's link to the mirror, and a
+ * Terraform that starts its provider through that link at that moment fails ("fork/exec
+ * .terraform/providers/...: no such file or directory"): seen in the end-to-end tier, whose
+ * files run in parallel, and possible between the stacks of one parallel deploy.
  */
 export function terraformEnv(
   cliConfigFile: string,
@@ -133,6 +140,7 @@ export function terraformEnv(
     TF_CLI_CONFIG_FILE: cliConfigFile,
     TF_CLI_ARGS_providers_lock: `-fs-mirror=${installation.dir}`,
     TF_PLUGIN_CACHE_DIR: "",
+    CDKTF_DISABLE_PLUGIN_CACHE_ENV: "1",
     TF_IN_AUTOMATION: "1",
     CHECKPOINT_DISABLE: "1",
   };
