@@ -17,7 +17,7 @@ import {
 } from "../../scripts/lib/checks";
 import { EMULATOR_DEFAULT_ACCOUNT } from "../../scripts/lib/accounts";
 import { DEFAULT_DESTINATION_ACCOUNT, LocalCloud } from "../../scripts/lib/local-cloud";
-import { AWS_PROVIDER_VERSION, terraformPlatform } from "../../scripts/lib/terraform-cli-config";
+import { unpackedAwsProvider } from "../../scripts/lib/terraform-cli-config";
 import { readLocalState } from "./drill-support";
 import { ReadmeSession, sandboxSession } from "./readme-session";
 import { destroyedStacks } from "./cdktf-output";
@@ -78,7 +78,7 @@ describe("the tutorial as README gives it, against a local two-account emulator"
   it("Terraform runs the provider from its installation, not through a plugin cache every run on the machine shares", () => {
     // cdktf would otherwise set one (~/.terraform.d/plugin-cache), whose link to the provider
     // each init replaces: a Terraform starting its provider at that moment finds no file.
-    const provider = path.join("registry.terraform.io", "hashicorp", "aws", AWS_PROVIDER_VERSION, terraformPlatform());
+    const provider = unpackedAwsProvider();
     const installed = path.join(cloud.outDir, "stacks", "iam-stack", ".terraform", "providers", provider);
     expect(fs.readlinkSync(installed)).toBe(path.join(cloud.provider.dir, provider));
   });

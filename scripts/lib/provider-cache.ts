@@ -12,7 +12,13 @@
 import * as fs from "fs";
 import * as path from "path";
 import { runCommand } from "./process";
-import { AWS_PROVIDER_VERSION, hasAwsProvider, ProviderInstallation, terraformPlatform } from "./terraform-cli-config";
+import {
+  AWS_PROVIDER_VERSION,
+  hasAwsProvider,
+  ProviderInstallation,
+  terraformPlatform,
+  unpackedAwsProvider,
+} from "./terraform-cli-config";
 
 const LOCK = ".download.lock";
 const POLL_MS = 500;
@@ -134,7 +140,7 @@ async function download(cache: string): Promise<void> {
     }
     // Without a plugin cache, init unpacks the provider into the data directory, in the
     // cache's own layout. It goes last: hasAwsProvider() looks for it.
-    const unpacked = path.join("registry.terraform.io", "hashicorp", "aws", AWS_PROVIDER_VERSION, platform);
+    const unpacked = unpackedAwsProvider(platform);
     moves.push([path.join(work, ".terraform", "providers", unpacked), path.join(cache, unpacked)]);
     for (const [from, to] of moves) {
       if (fs.existsSync(to)) continue; // the user's own Terraform cached it already

@@ -27,6 +27,11 @@ export function requiredPlatforms(platform: string = terraformPlatform()): strin
   return [...new Set([platform, "linux_amd64"])];
 }
 
+/** Where hashicorp/aws for one platform is, unpacked, in a mirror, a plugin cache or a working directory's `.terraform/providers`. */
+export function unpackedAwsProvider(platform: string = terraformPlatform()): string {
+  return path.join("registry.terraform.io", "hashicorp", "aws", AWS_PROVIDER_VERSION, platform);
+}
+
 /**
  * Whether a directory holds hashicorp/aws at the app's version for every required platform,
  * in either layout Terraform reads from a filesystem mirror: unpacked (`5.100.0/linux_amd64/`,
@@ -37,7 +42,7 @@ export function hasAwsProvider(dir: string, platforms: readonly string[] = requi
   const aws = path.join(dir, "registry.terraform.io", "hashicorp", "aws");
   return platforms.every(
     (p) =>
-      fs.existsSync(path.join(aws, AWS_PROVIDER_VERSION, p)) ||
+      fs.existsSync(path.join(dir, unpackedAwsProvider(p))) ||
       fs.existsSync(path.join(aws, `terraform-provider-aws_${AWS_PROVIDER_VERSION}_${p}.zip`)),
   );
 }
